@@ -1,0 +1,46 @@
+"""A request that waits for its requester's Confirm click, as stored between the two."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Assignee(BaseModel):
+    """A person tasks go to: the platform user, and the Slack user when there is one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform_user_id: str
+    slack_user_id: str | None = None
+
+
+class Share(BaseModel):
+    """The task ids one assignee gets."""
+
+    model_config = ConfigDict(frozen=True)
+
+    assignee: Assignee
+    task_ids: tuple[str, ...]
+
+
+class Confirmation(BaseModel):
+    """Everything needed to run the request later, in any process, without asking Slack again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    team_id: str
+    requester_id: str
+    channel_id: str
+    thread_ts: str | None = None
+    response_url: str | None = None
+    evaluation_id: str
+    shares: tuple[Share, ...]
+    duplicates_dropped: int = 0
+    created_at: datetime
+    expires_at: datetime
+
+    @property
+    def task_count(self) -> int:
+        return sum(len(share.task_ids) for share in self.shares)

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.outcome import NOT_RETURNED_REASON, Verdict, judge, summarize
+from bot.sgp.errors import InternalServerError
+from bot.sgp.models import ChunkResult
+from tests.unit.factories import NOW, confirmation, task
+
+
+def test_each_requested_id_gets_one_verdict_in_request_order() -> None:
+    error = InternalServerError("the platform failed with 500 after 3 attempts", status=500)
+    results = [
+        ChunkResult(("t1", "t2", "t3"), tasks=(task("t1"), task("t3", assigned_to="user-b"))),
+        ChunkResult(("t4",), error=error),
+        ChunkResult(("t5",), tasks=(task("t5", assigned_to=None),)),
+    ]
+    outcomes = judge(["t1", "t2", "t3", "t4", "t5"], "user-a", results)
+    assert [o.verdict for o in outcomes] == [
+        Verdict.ASSIGNED,
+        Verdict.NOT_RETURNED,
+        Verdict.ASSIGNED_TO_OTHER,
+        Verdict.FAILED,
+        Verdict.ASSIGNED_TO_OTHER,
+    ]
+    assert outcomes[1].reason == NOT_RETURNED_REASON
+    assert "user-b" in (outcomes[2].reason or "")
+    assert outcomes[3].reason == "the platform failed with 500 after 3 attempts"
+
+
+def test_tasks_not_asked_for_are_ignored() -> None:
+    outcomes = judge(["t1"], "user-a", [ChunkResult(("t1",), tasks=(task("t1"), task("zz")))])
+    assert [o.task_id for o in outcomes] == ["t1"]
+
+
+def test_summary_counts_only_what_was_assigned() -> None:
+    request = confirmation(("user-a", "UA", ["t1", "t2", "t3"]), ("user-b", None, ["t4"]))
+    later = NOW + timedelta(days=2)
+    results_a = [
+        ChunkResult(
+            ("t1", "t2", "t3"),
+            tasks=(
+                task("t1", priority=5, status="PENDING"),
+                task(
+                    "t2",
+                    priority=2,
+                    status="FUTURE_STATUS",
+                    task_type="EVALUATION_AUDIT",
+                    assignment_expires_at=later.isoformat(),
+                ),
+            ),
+        )
+    ]
+    results_b = [ChunkResult(("t4",), tasks=(task("t4", assigned_to="user-b"),))]
+    summary = summarize(request, [results_a, results_b])
+    share_a, share_b = summary.shares
+    assert (share_a.requested, share_a.assigned, share_a.not_assigned) == (3, 2, 1)
+    assert share_a.by_status == {"PENDING": 1, "FUTURE_STATUS": 1}
+    assert share_a.by_type == {"EVALUATION_ANNOTATION": 1, "EVALUATION_AUDIT": 1}
+    assert share_a.priority_range == (2, 5)
+    assert share_a.earliest_expiry == NOW + timedelta(days=1)
+    assert share_a.problems == {NOT_RETURNED_REASON: ["t3"]}
+    assert share_b.assigned == 1
+    assert (summary.requested, summary.assigned, summary.fully_assigned) == (4, 3, False)
+
+
+def test_summary_of_nothing_assigned_has_no_ranges() -> None:
+    request = confirmation(("user-a", "UA", ["t1"]))
+    summary = summarize(request, [[ChunkResult(("t1",))]])
+    [share] = summary.shares
+    assert share.priority_range is None and share.earliest_expiry is None
+    assert share.by_status == {} and summary.assigned == 0
