@@ -1,0 +1,359 @@
+"""A fake Scale GP platform: the batch-assign endpoint and /user-info, as a Starlette app.
+
+It follows spec/batch-assign.openapi.yaml and what the real API is known (or feared) to do:
+401 without the right key, 404 for an unknown evaluation, FastAPI-style 422s, unknown task
+ids skipped silently, and optionally `null` instead of a list. Tests seed tasks, script
+failures and read back every request. Serve it over real HTTP with tests.fakes.server.serve.
+
+State is touched from the server thread and the test thread, so it sits behind one lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+DEFAULT_API_KEY = "test-sgp-key"
+ACCOUNT_ID = "acct_fake"
+BOT_USER = {
+    "id": "user_bot",
+    "email": "assign-bot@example.com",
+    "first_name": "Assign",
+    "last_name": "Bot",
+    "organization_id": "org_fake",
+}
+
+FakeRoute = Literal["batch-assign", "user-info"]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    json: Any
+    evaluation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class _Scripted:
+    """One scripted answer: a failure (status, body, headers), or `null` (status None)."""
+
+    status: int | None
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class _BatchAssignBody(BaseModel):
+    """The request body as the real API validates it: strict, no null assigned_to."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    task_ids: list[StrictStr]
+    # The spec allows omitting it but not null; the default is not validated, an explicit
+    # null is (and fails), so a client that sends null is caught.
+    assigned_to: StrictStr = None  # type: ignore[assignment]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class FakeSGP:
+    """The fake platform. `app` is the ASGI app; the rest is for tests to drive and inspect."""
+
+    def __init__(
+        self,
+        api_key: str = DEFAULT_API_KEY,
+        *,
+        latency_per_request: float = 0.0,
+        latency_per_id: float = 0.0,
+    ) -> None:
+        self.api_key = api_key
+        self.latency_per_request = latency_per_request
+        self.latency_per_id = latency_per_id
+        self.user = dict(BOT_USER)
+        self.requests: list[RecordedRequest] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+        self._tasks: dict[str, dict[str, dict[str, Any]]] = {}
+        self._assigned_elsewhere: dict[str, str] = {}
+        self._scripted: dict[FakeRoute, deque[_Scripted]] = {
+            "batch-assign": deque(),
+            "user-info": deque(),
+        }
+        self.app = Starlette(
+            routes=[
+                Route(
+                    "/v4/evaluations/{evaluation_id}/tasks/batch-assign",
+                    self._batch_assign,
+                    methods=["PATCH"],
+                ),
+                Route("/user-info", self._user_info, methods=["GET"]),
+            ]
+        )
+
+    # --- test controls -------------------------------------------------------------------
+
+    def add_evaluation(self, evaluation_id: str) -> None:
+        """Make an evaluation exist, even with no tasks (so its batch-assign is not a 404)."""
+        with self._lock:
+            self._tasks.setdefault(evaluation_id, {})
+
+    def add_tasks(self, evaluation_id: str, task_ids: Iterable[str], **fields: Any) -> None:
+        """Seed tasks: PENDING EVALUATION_ANNOTATION tasks with a GENERATION entity.
+
+        `fields` override top-level task fields (status, task_type, priority, assigned_to...).
+        """
+        now = datetime.now(UTC)
+        with self._lock:
+            tasks = self._tasks.setdefault(evaluation_id, {})
+            for index, task_id in enumerate(task_ids):
+                tasks[task_id] = {
+                    "id": task_id,
+                    "task_type": "EVALUATION_ANNOTATION",
+                    "task_entity_parent_id": evaluation_id,
+                    "task_entity_id": f"tcr_{task_id}",
+                    "account_id": ACCOUNT_ID,
+                    "assigned_to": None,
+                    "assignment_expires_at": None,
+                    "status": "PENDING",
+                    "priority": index,
+                    "task_entity": self._entity(evaluation_id, task_id, now),
+                    **fields,
+                }
+
+    def fail_next(
+        self,
+        status: int,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+        *,
+        route: FakeRoute = "batch-assign",
+    ) -> None:
+        """Answer the next `times` requests of `route` with this status (in order of calls).
+
+        The body defaults to `{"detail": "scripted failure <status>"}`; pass a str to send
+        a non-JSON body.
+        """
+        if body is None:
+            body = {"detail": f"scripted failure {status}"}
+        with self._lock:
+            for _ in range(times):
+                self._scripted[route].append(_Scripted(status, body, dict(headers or {})))
+
+    def return_null_next(self, times: int = 1) -> None:
+        """Answer the next batch-assigns with 200 `null`; the assignment still happens."""
+        with self._lock:
+            for _ in range(times):
+                self._scripted["batch-assign"].append(_Scripted(None))
+
+    def assign_elsewhere(self, task_ids: Iterable[str], user_id: str) -> None:
+        """From now on these tasks end up assigned to `user_id`, whoever was asked for."""
+        with self._lock:
+            for task_id in task_ids:
+                self._assigned_elsewhere[task_id] = user_id
+
+    def batch_assign_calls(self, evaluation_id: str | None = None) -> list[RecordedRequest]:
+        with self._lock:
+            return [
+                r
+                for r in self.requests
+                if r.path.endswith("/tasks/batch-assign")
+                and (evaluation_id is None or r.evaluation_id == evaluation_id)
+            ]
+
+    def task(self, evaluation_id: str, task_id: str) -> dict[str, Any] | None:
+        """The current state of a task, as the platform would return it (a copy)."""
+        with self._lock:
+            found = self._tasks.get(evaluation_id, {}).get(task_id)
+            return json.loads(json.dumps(found)) if found is not None else None
+
+    # --- routes --------------------------------------------------------------------------
+
+    async def _batch_assign(self, request: Request) -> Response:
+        evaluation_id = str(request.path_params["evaluation_id"])
+        raw = await request.body()
+        try:
+            body: Any = json.loads(raw)
+        except ValueError:
+            body = None
+            invalid_json = True
+        else:
+            invalid_json = False
+        self._record(request, body, evaluation_id)
+
+        with self._count_in_flight():
+            ids = body.get("task_ids") if isinstance(body, dict) else None
+            count = len(ids) if isinstance(ids, list) else 0
+            await asyncio.sleep(self.latency_per_request + self.latency_per_id * count)
+
+            scripted = self._take_scripted("batch-assign")
+            if scripted is not None and scripted.status is not None:
+                return self._scripted_response(scripted)
+            if request.headers.get("x-api-key") != self.api_key:
+                return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+            with self._lock:
+                known = evaluation_id in self._tasks
+            if not known:
+                return JSONResponse(
+                    {"detail": f"Evaluation {evaluation_id} not found"}, status_code=404
+                )
+            if invalid_json:
+                return _json_invalid()
+            try:
+                parsed = _BatchAssignBody.model_validate(body)
+            except ValidationError as err:
+                return _unprocessable(err)
+
+            assigned = self._assign(evaluation_id, parsed.task_ids, parsed.assigned_to)
+            if scripted is not None:  # return_null_next
+                return Response("null", media_type="application/json")
+            return JSONResponse(assigned)
+
+    async def _user_info(self, request: Request) -> Response:
+        self._record(request, None, None)
+        with self._count_in_flight():
+            await asyncio.sleep(self.latency_per_request)
+            scripted = self._take_scripted("user-info")
+            if scripted is not None and scripted.status is not None:
+                return self._scripted_response(scripted)
+            if request.headers.get("x-api-key") != self.api_key:
+                return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+            return JSONResponse({**self.user, "access_profiles": []})
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _assign(
+        self, evaluation_id: str, task_ids: list[str], assigned_to: str | None
+    ) -> list[dict[str, Any]]:
+        """Assign the known ids (unknown ones are skipped silently, as the bot must expect).
+
+        Omitting assigned_to is undocumented; the fake assigns to the caller.
+        """
+        expires = _iso(datetime.now(UTC) + timedelta(days=1))
+        out: list[dict[str, Any]] = []
+        with self._lock:
+            tasks = self._tasks[evaluation_id]
+            for task_id in dict.fromkeys(task_ids):
+                task = tasks.get(task_id)
+                if task is None:
+                    continue
+                user = self._assigned_elsewhere.get(task_id, assigned_to or self.user["id"])
+                task["assigned_to"] = user
+                task["assignment_expires_at"] = expires
+                out.append(json.loads(json.dumps(task)))
+        return out
+
+    def _record(self, request: Request, body: Any, evaluation_id: str | None) -> None:
+        recorded = RecordedRequest(
+            method=request.method,
+            path=request.url.path,
+            headers={k.lower(): v for k, v in request.headers.items()},
+            json=body,
+            evaluation_id=evaluation_id,
+        )
+        with self._lock:
+            self.requests.append(recorded)
+
+    def _take_scripted(self, route: FakeRoute) -> _Scripted | None:
+        with self._lock:
+            queue = self._scripted[route]
+            return queue.popleft() if queue else None
+
+    @staticmethod
+    def _scripted_response(scripted: _Scripted) -> Response:
+        assert scripted.status is not None
+        if isinstance(scripted.body, str):
+            return Response(
+                scripted.body,
+                status_code=scripted.status,
+                headers=scripted.headers,
+                media_type="text/plain",
+            )
+        return JSONResponse(scripted.body, status_code=scripted.status, headers=scripted.headers)
+
+    def _count_in_flight(self) -> _InFlight:
+        return _InFlight(self)
+
+    @staticmethod
+    def _entity(evaluation_id: str, task_id: str, now: datetime) -> dict[str, Any]:
+        """A realistic GENERATION test case result, shaped like the spec's example."""
+        stamp = _iso(now)
+        return {
+            "label_status": "PENDING",
+            "audit_status": "UNAUDITED",
+            "audit_required": False,
+            "application_spec_id": "app_fake",
+            "evaluation_id": evaluation_id,
+            "evaluation_dataset_id": "ds_fake",
+            "evaluation_dataset_version_num": "1",
+            "test_case_id": f"tc_{task_id}",
+            "test_case_evaluation_data": {
+                "generation_output": f"Generated answer for {task_id}.",
+                "generation_extra_info": {
+                    "schema_type": "CHUNKS",
+                    "chunks": [{"text": "A retrieved passage.", "metadata": {"source": "kb"}}],
+                },
+            },
+            "test_case_evaluation_data_schema": "GENERATION",
+            "result": {},
+            "id": f"tcr_{task_id}",
+            "created_at": stamp,
+            "updated_at": stamp,
+            "account_id": ACCOUNT_ID,
+            "created_by_user_id": "user_creator",
+            "created_by_identity_type": "user",
+        }
+
+
+class _InFlight:
+    """Counts concurrent requests, so tests can check the client's concurrency bound."""
+
+    def __init__(self, fake: FakeSGP) -> None:
+        self._fake = fake
+
+    def __enter__(self) -> None:
+        with self._fake._lock:
+            self._fake.in_flight += 1
+            self._fake.max_in_flight = max(self._fake.max_in_flight, self._fake.in_flight)
+
+    def __exit__(self, *exc: object) -> None:
+        with self._fake._lock:
+            self._fake.in_flight -= 1
+
+
+def _unprocessable(err: ValidationError) -> JSONResponse:
+    """FastAPI's 422: each error's loc prefixed with "body"."""
+    detail = json.loads(err.json(include_url=False))
+    for item in detail:
+        item["loc"] = ["body", *item["loc"]]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def _json_invalid() -> JSONResponse:
+    """FastAPI's 422 for a body that is not JSON."""
+    detail = [
+        {
+            "type": "json_invalid",
+            "loc": ["body", 0],
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": "Expecting value"},
+        }
+    ]
+    return JSONResponse({"detail": detail}, status_code=422)
