@@ -1,0 +1,113 @@
+"""Shared fixtures. Store fixtures: the same tests run on fakeredis and on a real Redis."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from uuid import uuid4
+
+import fakeredis
+import pytest
+from redis.asyncio import Redis
+
+from bot.store import Store
+
+# ---------------------------------------------------------------------------------------------
+# Store fixtures
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RedisTarget:
+    """A Redis server under test, and how to open another connection to it."""
+
+    name: str  # "fake" or "real"
+    connect: Callable[[], Redis]
+
+
+def _fake_target() -> RedisTarget:
+    """A fresh in-memory server per test, so tests never see each other's keys."""
+    server = fakeredis.FakeServer()
+    return RedisTarget(
+        "fake", lambda: fakeredis.FakeAsyncRedis(server=server, decode_responses=True)
+    )
+
+
+def _real_target() -> RedisTarget:
+    """The Redis named by REDIS_URL; skipped (not failed) when it is not set."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set: real-Redis variant skipped")
+    return RedisTarget(
+        "real",
+        lambda: Redis.from_url(
+            url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5
+        ),
+    )
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("fake", id="fake"),
+        pytest.param("real", id="real", marks=pytest.mark.real_redis),
+    ]
+)
+def redis_target(request: pytest.FixtureRequest) -> RedisTarget:
+    """Which server a test runs on; every test using it runs once per server."""
+    return _fake_target() if request.param == "fake" else _real_target()
+
+
+@pytest.fixture
+async def redis_client(redis_target: RedisTarget) -> AsyncIterator[Redis]:
+    """A client of the server under test (decode_responses=True, like the bot's)."""
+    client = redis_target.connect()
+    yield client
+    await client.aclose()
+
+
+def _new_prefix() -> str:
+    return f"test:{uuid4().hex}:"
+
+
+async def _delete_prefixed(client: Redis, prefix: str) -> None:
+    """Delete only this test's keys: the real database may hold other people's data."""
+    keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
+    if keys:
+        await client.delete(*keys)
+
+
+@pytest.fixture
+async def store(redis_client: Redis) -> AsyncIterator[Store]:
+    """A Store under a unique prefix; its keys are deleted afterwards (never FLUSHDB)."""
+    prefix = _new_prefix()
+    yield Store(redis_client, prefix=prefix)
+    await _delete_prefixed(redis_client, prefix)
+
+
+StoreFactory = Callable[..., Store]
+
+
+@pytest.fixture
+async def make_store(redis_target: RedisTarget, redis_client: Redis) -> AsyncIterator[StoreFactory]:
+    """More Stores on the same server: another prefix, or the same prefix over a new connection.
+
+    `make_store(prefix=store.prefix, new_connection=True)` is "a second process" of the bot.
+    """
+    prefixes: list[str] = []
+    clients: list[Redis] = []
+
+    def make(prefix: str | None = None, new_connection: bool = False) -> Store:
+        client = redis_client
+        if new_connection:
+            client = redis_target.connect()
+            clients.append(client)
+        chosen = prefix or _new_prefix()
+        prefixes.append(chosen)
+        return Store(client, prefix=chosen)
+
+    yield make
+    for client in clients:
+        await client.aclose()
+    for prefix in prefixes:
+        await _delete_prefixed(redis_client, prefix)
