@@ -308,8 +308,11 @@ class SGPClient:
             return text
 
     def _json(self, response: httpx.Response, attempts: int) -> Any:
-        """The parsed success body; an empty body reads as null."""
-        text = self._redacted_text(response)
+        """The parsed success body; an empty body reads as null.
+
+        Not redacted: it is parsed, never shown, and redaction could corrupt it.
+        """
+        text = response.text
         if not text.strip():
             return None
         try:
