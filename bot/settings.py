@@ -1,0 +1,123 @@
+"""Every environment variable the bot reads, typed and validated once at start-up."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+#: What each required variable is for, so a missing one can be explained to an operator.
+REQUIRED_VARIABLES: dict[str, str] = {
+    "SLACK_BOT_TOKEN": "the bot token (xoxb-...) from the Slack app's OAuth & Permissions page",
+    "SLACK_SIGNING_SECRET": (
+        "the signing secret from the Slack app's Basic Information page "
+        "(needed in HTTP mode, i.e. when SLACK_APP_TOKEN is not set)"
+    ),
+    "SGP_API_KEY": "the Scale GP API key the bot uses to assign tasks (sent as x-api-key)",
+}
+
+
+class Settings(BaseSettings):
+    """Configuration of one bot process. Field aliases are the environment variable names."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    slack_bot_token: SecretStr = Field(alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+
+    sgp_api_key: SecretStr = Field(alias="SGP_API_KEY")
+    sgp_account_id: str | None = Field(default=None, alias="SGP_ACCOUNT_ID")
+    sgp_base_url: str = Field(
+        default="https://api.egp.scale.com",
+        validation_alias=AliasChoices("SGP_CLIENT_BASE_URL", "sgp_base_url"),
+    )
+    sgp_timeout_seconds: float = Field(default=60.0, gt=0, alias="SGP_TIMEOUT_SECONDS")
+    sgp_max_retries: int = Field(default=2, ge=0, le=10, alias="SGP_MAX_RETRIES")
+
+    redis_url: str | None = Field(default=None, alias="REDIS_URL")
+    redis_key_prefix: str = Field(default="assignbot:", min_length=1, alias="REDIS_KEY_PREFIX")
+
+    assign_admins: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), alias="ASSIGN_ADMINS"
+    )
+    confirmation_ttl_seconds: int = Field(
+        default=900, ge=30, le=1800, alias="ASSIGN_CONFIRMATION_TTL_SECONDS"
+    )
+    chunk_size: int = Field(default=500, ge=1, le=10_000, alias="ASSIGN_CHUNK_SIZE")
+    concurrency: int = Field(default=4, ge=1, le=32, alias="ASSIGN_CONCURRENCY")
+    max_task_ids: int = Field(default=10_000, ge=1, le=100_000, alias="ASSIGN_MAX_TASK_IDS")
+    thread_csv_threshold: int = Field(default=200, ge=1, alias="ASSIGN_THREAD_CSV_THRESHOLD")
+
+    port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
+    host: str = Field(default="0.0.0.0", alias="HOST")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+
+    @field_validator("assign_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator(
+        "sgp_account_id", "redis_url", "slack_app_token", "slack_signing_secret", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+
+class SettingsError(Exception):
+    """The environment cannot run the bot; the message is for the operator."""
+
+
+class _SlackMode(BaseSettings):
+    """Just the two Slack secrets that decide the mode, read even when other settings fail."""
+
+    model_config = Settings.model_config
+
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one line per problem an operator can act on.
+
+    Every problem is reported at once, so an operator fixes the environment in one go.
+    """
+    mode = _SlackMode(**overrides)  # type: ignore[arg-type]
+    problems: list[str] = []
+    if not (mode.slack_app_token or "").strip() and not (mode.slack_signing_secret or "").strip():
+        problems.append(_missing_line("SLACK_SIGNING_SECRET"))
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems[:0] = _explain(exc)
+    if problems:
+        raise SettingsError("\n".join(problems))
+    return settings
+
+
+def _missing_line(name: str) -> str:
+    return f"missing {name}: {REQUIRED_VARIABLES[name]}"
+
+
+def _explain(exc: ValidationError) -> list[str]:
+    lines: list[str] = []
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "settings"
+        if error["type"] == "missing" and name in REQUIRED_VARIABLES:
+            lines.append(_missing_line(name))
+        else:
+            # Never echo the input: it may be a secret.
+            lines.append(f"invalid {name}: {error['msg']}")
+    return lines
