@@ -1,0 +1,334 @@
+"""Block Kit for every message and state the bot shows. Pure: data in, JSON-ready dicts out."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.core.confirmation import Assignee, Confirmation
+from bot.core.outcome import ShareSummary, Summary, TaskOutcome
+from bot.slack import mrkdwn as md
+from bot.slack.publication import Publication
+from bot.slack.ui_ids import COMMAND, Action
+from bot.slack.ui_ids import Block as BlockId
+
+Blocks = list[dict[str, Any]]
+
+IDS_IN_PREVIEW = 10
+IDS_PER_PROBLEM = 20
+SECTIONS_PER_MESSAGE = 40
+
+
+def section(text: str) -> dict[str, Any]:
+    return {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": md.truncate(text, md.SECTION_TEXT_LIMIT)},
+    }
+
+
+def context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": md.truncate(text, 3000)}]}
+
+
+def header(text: str) -> dict[str, Any]:
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": md.truncate(text, md.HEADER_TEXT_LIMIT)},
+    }
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": md.truncate(text, md.BUTTON_TEXT_LIMIT)},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def assignee_label(assignee: Assignee) -> str:
+    """A Slack mention with the platform id behind it, or the platform id alone."""
+    platform = f"platform user {md.code(assignee.platform_user_id)}"
+    if assignee.slack_user_id:
+        return f"{md.user(assignee.slack_user_id)} ({platform})"
+    return platform
+
+
+# -- answers to a command ------------------------------------------------------------------------
+
+
+def help_blocks(examples: Sequence[tuple[str, str]]) -> Blocks:
+    lines = [f"`{COMMAND} {md.escape(text)}`\n{md.escape(meaning)}" for text, meaning in examples]
+    return [
+        section(f"*{COMMAND}* hands out an evaluation's tasks to annotators."),
+        *[section(line) for line in lines],
+        context(
+            "Ids may be separated by spaces, commas or new lines. The evaluation may be a link "
+            "to it. Nothing is assigned until you press *Confirm*."
+        ),
+    ]
+
+
+def error_blocks(text: str) -> Blocks:
+    """`text` is mrkdwn the caller built (user text inside it already escaped)."""
+    return [section(f":warning: {text}")]
+
+
+def notice_blocks(text: str) -> Blocks:
+    return [section(text)]
+
+
+def preview_blocks(confirmation: Confirmation, token: str) -> Blocks:
+    count = confirmation.task_count
+    lines = [
+        f"*Evaluation:* {md.code(confirmation.evaluation_id)}",
+        f"*Tasks:* {count:,}",
+    ]
+    if confirmation.duplicates_dropped:
+        dropped = md.plural(confirmation.duplicates_dropped, "duplicate id")
+        lines.append(f"*Dropped:* {dropped} (each task is assigned once)")
+    blocks: Blocks = [header(f"Assign {md.plural(count, 'task')}?"), section("\n".join(lines))]
+    for share in confirmation.shares[:40]:
+        blocks.append(
+            section(
+                f"{assignee_label(share.assignee)} gets {md.plural(len(share.task_ids), 'task')}: "
+                f"{md.id_list(share.task_ids, IDS_IN_PREVIEW)}"
+            )
+        )
+    blocks.append(context(f"This confirmation expires {md.date(confirmation.expires_at)}."))
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": BlockId.PREVIEW_ACTIONS,
+            "elements": [
+                button("Confirm", Action.CONFIRM, token, style="primary"),
+                button("Cancel", Action.CANCEL, token),
+            ],
+        }
+    )
+    return blocks
+
+
+def assigning_blocks(confirmation: Confirmation) -> Blocks:
+    return [
+        section(
+            f":hourglass_flowing_sand: Assigning... {md.plural(confirmation.task_count, 'task')} "
+            f"of evaluation {md.code(confirmation.evaluation_id)}."
+        )
+    ]
+
+
+def cancelled_blocks(confirmation: Confirmation) -> Blocks:
+    return [
+        section(
+            f"Cancelled: nothing was assigned ({md.plural(confirmation.task_count, 'task')} "
+            f"of evaluation {md.code(confirmation.evaluation_id)})."
+        )
+    ]
+
+
+def result_blocks(summary: Summary, publication: Publication) -> Blocks:
+    """What the requester's preview turns into once the assignment ran."""
+    icon = ":white_check_mark:" if summary.fully_assigned else ":warning:"
+    text = (
+        f"{icon} Assigned {summary.assigned:,} of {md.plural(summary.requested, 'task')} "
+        f"of evaluation {md.code(summary.evaluation_id)}."
+    )
+    if publication.permalink:
+        text += f" {md.link(publication.permalink, 'See the summary')}."
+    result: Blocks = [section(text)]
+    if not publication.summary_posted:
+        # The channel never saw it: keep the whole summary here so nothing is lost.
+        result.append(
+            section(
+                f":warning: I could not post the summary in this channel "
+                f"({md.escape(publication.post_error or 'unknown error')}). "
+                "Invite me to the channel (`/invite` and my name) to get summaries there."
+            )
+        )
+        result.extend(summary_blocks(summary)[1:])
+    if publication.undelivered_dms:
+        who = ", ".join(md.user(user_id) for user_id in publication.undelivered_dms)
+        result.append(context(f"I could not send a direct message to {who}."))
+    return result
+
+
+def failure_blocks(summary: Summary) -> Blocks:
+    """Nothing was assigned: the reasons, for the requester alone."""
+    return [
+        section(
+            f":x: Nothing was assigned: none of the {md.plural(summary.requested, 'task')} of "
+            f"evaluation {md.code(summary.evaluation_id)} went through."
+        ),
+        section(_problem_lines(summary.problems)),
+    ]
+
+
+# -- the channel summary and its thread ----------------------------------------------------------
+
+
+def summary_text(summary: Summary) -> str:
+    """Notification and screen-reader fallback for the summary message."""
+    return (
+        f"Assigned {summary.assigned:,} of {summary.requested:,} tasks of evaluation "
+        f"{summary.evaluation_id}"
+    )
+
+
+def summary_blocks(summary: Summary) -> Blocks:
+    icon = ":white_check_mark:" if summary.fully_assigned else ":warning:"
+    blocks: Blocks = [
+        section(
+            f"{icon} {md.user(summary.requester_id)} assigned {summary.assigned:,} of "
+            f"{md.plural(summary.requested, 'task')} of evaluation "
+            f"{md.code(summary.evaluation_id)}."
+        )
+    ]
+    for share in summary.shares[:20]:
+        blocks.append(section(_share_lines(share)))
+    problems = summary.problems
+    if problems:
+        blocks.append(section(_problem_lines(problems)))
+    blocks.append(context("Every task is listed in this message's thread."))
+    return blocks
+
+
+def _share_lines(share: ShareSummary) -> str:
+    lines = [
+        f"*{assignee_label(share.assignee)}*: {share.assigned:,} of "
+        f"{md.plural(share.requested, 'task')} assigned"
+    ]
+    if share.by_status:
+        lines.append(f"• Status: {_counts(share.by_status)}")
+    if share.by_type:
+        lines.append(f"• Type: {_counts(share.by_type)}")
+    if share.priority_range is not None:
+        low, high = share.priority_range
+        lines.append(f"• Priority: {low}" if low == high else f"• Priority: {low} to {high}")
+    if share.earliest_expiry is not None:
+        lines.append(f"• Earliest assignment expiry: {md.date(share.earliest_expiry)}")
+    return "\n".join(lines)
+
+
+def _problem_lines(problems: dict[str, list[str]]) -> str:
+    lines = ["*Not assigned:*"]
+    for reason, ids in problems.items():
+        lines.append(f"• {md.plural(len(ids), 'task')}: {md.escape(reason)}")
+        lines.append(f"   {md.id_list(ids, IDS_PER_PROBLEM)}")
+    return "\n".join(lines)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{md.escape(name)} {count:,}" for name, count in counts.items())
+
+
+def detail_line(outcome: TaskOutcome) -> str:
+    task = outcome.task
+    if outcome.ok and task is not None:
+        parts = [f"{md.code(outcome.task_id)} assigned", md.escape(str(task.status))]
+        parts.append(md.escape(str(task.task_type)))
+        if task.priority is not None:
+            parts.append(f"priority {task.priority}")
+        if task.assignment_expires_at is not None:
+            parts.append(f"expires {md.date(task.assignment_expires_at)}")
+        return " · ".join(parts)
+    return f"{md.code(outcome.task_id)} *not assigned*: {md.escape(outcome.reason or '')}"
+
+
+def thread_detail_messages(summary: Summary) -> list[Blocks]:
+    """Every task's outcome, split into messages that respect Slack's block and text limits."""
+    sections: Blocks = []
+    for share in summary.shares:
+        lines = [f"*{assignee_label(share.assignee)}*"]
+        lines.extend(detail_line(outcome) for outcome in share.outcomes)
+        sections.extend(section(text) for text in pack_lines(lines, md.SECTION_TEXT_LIMIT))
+    return [
+        sections[i : i + SECTIONS_PER_MESSAGE]
+        for i in range(0, len(sections), SECTIONS_PER_MESSAGE)
+    ]
+
+
+def pack_lines(lines: Sequence[str], limit: int) -> list[str]:
+    """Join lines into as few texts of at most `limit` characters as possible, never cutting one.
+
+    A line longer than the limit on its own is truncated (only reasons can be that long).
+    """
+    texts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for raw in lines:
+        line = md.truncate(raw, limit)
+        if current and size + 1 + len(line) > limit:
+            texts.append("\n".join(current))
+            current, size = [], 0
+        size += len(line) + (1 if current else 0)
+        current.append(line)
+    if current:
+        texts.append("\n".join(current))
+    return texts
+
+
+CSV_COLUMNS = (
+    "task_id",
+    "outcome",
+    "assignee_platform_user_id",
+    "assignee_slack_user_id",
+    "status",
+    "task_type",
+    "priority",
+    "assignment_expires_at",
+    "reason",
+)
+
+
+def detail_csv(summary: Summary) -> str:
+    """The same detail as a file, for lists too long to read as messages."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for share in summary.shares:
+        for outcome in share.outcomes:
+            task = outcome.task
+            writer.writerow(
+                [
+                    outcome.task_id,
+                    outcome.verdict.value,
+                    share.assignee.platform_user_id,
+                    share.assignee.slack_user_id or "",
+                    "" if task is None else str(task.status),
+                    "" if task is None else str(task.task_type),
+                    "" if task is None or task.priority is None else task.priority,
+                    ""
+                    if task is None or task.assignment_expires_at is None
+                    else _iso(task.assignment_expires_at),
+                    outcome.reason or "",
+                ]
+            )
+    return buffer.getvalue()
+
+
+def csv_comment(summary: Summary) -> str:
+    return f"All {md.plural(summary.requested, 'task')} with their outcome, as CSV."
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def assignee_dm_blocks(summary: Summary, share: ShareSummary, permalink: str | None) -> Blocks:
+    text = (
+        f"{md.user(summary.requester_id)} assigned you {md.plural(share.assigned, 'task')} "
+        f"of evaluation {md.code(summary.evaluation_id)}."
+    )
+    if permalink:
+        text += f" {md.link(permalink, 'See the summary')}."
+    blocks = [section(text)]
+    if share.earliest_expiry is not None:
+        blocks.append(context(f"The earliest assignment expires {md.date(share.earliest_expiry)}."))
+    return blocks

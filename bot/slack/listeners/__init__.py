@@ -1,0 +1,13 @@
+"""One module per Slack surface; `register` wires them all to an app."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.deps import Deps
+from bot.slack.listeners import actions, commands
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    commands.register(app, deps)
+    actions.register(app, deps)

@@ -1,0 +1,172 @@
+"""A fake Slack Web API (and response_url endpoint) that records what the bot sends.
+
+Served over real HTTP by tests/fakes/server.py; the bot reaches it through SLACK_API_URL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+
+@dataclass
+class SlackCall:
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ResponseUrlPost:
+    key: str
+    body: dict[str, Any]
+
+
+class FakeSlack:
+    """Records Web API calls and response_url posts; scripts errors and rate limits."""
+
+    def __init__(self, bot_token: str = "xoxb-test-token", team_id: str = "T1") -> None:
+        self.bot_token = bot_token
+        self.team_id = team_id
+        self.bot_user_id = "UBOT"
+        self.base_url = ""  # set by the test once served
+        self.calls: list[SlackCall] = []
+        self.response_posts: list[ResponseUrlPost] = []
+        self.uploads: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+        self._ts = itertools.count(1)
+        self._scripted: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
+        self.app = Starlette(
+            routes=[
+                Route("/api/{method}", self._api, methods=["POST", "GET"]),
+                Route("/response/{key}", self._response_url, methods=["POST"]),
+                Route("/upload/{file_id}", self._upload, methods=["POST"]),
+            ]
+        )
+
+    # -- scripting -----------------------------------------------------------------------------
+
+    def fail_next(self, method: str, error: str, times: int = 1) -> None:
+        for _ in range(times):
+            self._scripted.setdefault(method, []).append((200, {"ok": False, "error": error}, {}))
+
+    def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
+        for _ in range(times):
+            self._scripted.setdefault(method, []).append(
+                (429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+            )
+
+    # -- reading what happened -----------------------------------------------------------------
+
+    def response_url(self, key: str) -> str:
+        return f"{self.base_url}/response/{key}"
+
+    def calls_to(self, method: str) -> list[SlackCall]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def posts_to(self, key: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [post.body for post in self.response_posts if post.key == key]
+
+    def wait_for(
+        self, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition"
+    ) -> Any:
+        """Poll until predicate() is truthy: the bot works after it has acked."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.02)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    # -- routes --------------------------------------------------------------------------------
+
+    async def _api(self, request: Request) -> Response:
+        method = request.path_params["method"]
+        args = await _arguments(request)
+        auth = request.headers.get("authorization", "")
+        with self._lock:
+            self.calls.append(SlackCall(method, args, dict(request.headers)))
+            scripted = self._scripted.get(method)
+            script = scripted.pop(0) if scripted else None
+        if auth != f"Bearer {self.bot_token}" and args.get("token") != self.bot_token:
+            return JSONResponse({"ok": False, "error": "invalid_auth"})
+        if script is not None:
+            status, body, headers = script
+            return JSONResponse(body, status_code=status, headers=headers)
+        return JSONResponse(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "team_id": self.team_id,
+                "user_id": self.bot_user_id,
+                "bot_id": "BBOT",
+                "url": "https://fake.slack.com/",
+            }
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
+        if method == "chat.getPermalink":
+            ts = str(args.get("message_ts", "")).replace(".", "")
+            return {
+                "ok": True,
+                "permalink": f"https://fake.slack.com/archives/{args.get('channel')}/p{ts}",
+            }
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts)}"
+            return {
+                "ok": True,
+                "upload_url": f"{self.base_url}/upload/{file_id}",
+                "file_id": file_id,
+            }
+        if method == "files.completeUploadExternal":
+            files = args.get("files") or []
+            return {
+                "ok": True,
+                "files": [{"id": f.get("id"), "title": f.get("title")} for f in files],
+            }
+        return {"ok": True}
+
+    async def _response_url(self, request: Request) -> Response:
+        body = json.loads(await request.body() or b"{}")
+        with self._lock:
+            self.response_posts.append(ResponseUrlPost(request.path_params["key"], body))
+        return Response("ok")
+
+    async def _upload(self, request: Request) -> Response:
+        with self._lock:
+            self.uploads[request.path_params["file_id"]] = await request.body()
+        return Response("OK - uploaded")
+
+
+async def _arguments(request: Request) -> dict[str, Any]:
+    """Slack SDKs send JSON or form bodies; form values holding JSON (blocks) are decoded."""
+    raw = await request.body()
+    if request.headers.get("content-type", "").startswith("application/json"):
+        parsed = json.loads(raw or b"{}")
+        return parsed if isinstance(parsed, dict) else {}
+    args: dict[str, Any] = dict(parse_qsl(raw.decode()))
+    args.update(request.query_params)
+    for key, value in list(args.items()):
+        if isinstance(value, str) and value[:1] in "[{":
+            with contextlib.suppress(ValueError):
+                args[key] = json.loads(value)
+    return args
