@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+REQUIRED = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret", "SGP_API_KEY": "key-1"}
+
+
+@pytest.fixture(autouse=True)
+def empty_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (*REQUIRED, "SLACK_APP_TOKEN", "ASSIGN_ADMINS", "REDIS_URL", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_every_missing_variable_is_named_with_its_purpose() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None)
+    message = str(caught.value)
+    for name in REQUIRED:
+        assert f"missing {name}:" in message
+    assert "Signing Secret".lower() in message.lower() and "x-api-key" in message
+
+
+def test_socket_mode_needs_no_signing_secret() -> None:
+    settings = load_settings(
+        _env_file=None, SLACK_BOT_TOKEN="xoxb", SGP_API_KEY="k", SLACK_APP_TOKEN="xapp-1"
+    )
+    assert settings.socket_mode and settings.slack_signing_secret is None
+
+
+def test_defaults_and_parsing() -> None:
+    settings = load_settings(_env_file=None, **REQUIRED, ASSIGN_ADMINS=" U1, U2 ,,", REDIS_URL="")
+    assert settings.assign_admins == frozenset({"U1", "U2"})
+    assert settings.redis_url is None
+    assert (settings.port, settings.chunk_size, settings.confirmation_ttl_seconds) == (
+        3000,
+        500,
+        900,
+    )
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.sgp_base_url == "https://api.egp.scale.com"
+
+
+def test_environment_and_dotenv_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("SLACK_BOT_TOKEN=xoxb-from-file\nSGP_API_KEY=from-file\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "from-env")
+    monkeypatch.setenv("SGP_CLIENT_BASE_URL", "http://sgp.local")
+    settings = load_settings()
+    assert settings.slack_bot_token.get_secret_value() == "xoxb-from-file"
+    assert settings.sgp_base_url == "http://sgp.local"
+
+
+def test_invalid_values_are_explained_without_echoing_them() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, **REQUIRED, PORT="not-a-port-secret")
+    assert "invalid PORT" in str(caught.value)
+    assert "not-a-port-secret" not in str(caught.value)
+
+
+def test_secrets_do_not_show_in_repr() -> None:
+    settings = load_settings(_env_file=None, **REQUIRED)
+    assert "s3cret" not in repr(settings) and "key-1" not in repr(settings)
