@@ -8,8 +8,14 @@ import fakeredis
 import pytest
 
 from bot.core.grammar import Assign, Me, PlatformUser, SlackUser
-from bot.service import AssignService, ConfirmationGone, NotAdmin, NotRequester, Requester
-from bot.service import UnlinkedAssignees
+from bot.service import (
+    AssignService,
+    ConfirmationGone,
+    NotAdmin,
+    NotRequester,
+    Requester,
+    UnlinkedAssignees,
+)
 from bot.sgp.client import SGPClient
 from bot.store.connection import Store
 from tests.fakes.server import ServerThread
