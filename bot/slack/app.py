@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -12,8 +13,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
+from bot.slack.blocks import error_blocks
 from bot.slack.deps import Deps
 from bot.slack.listeners import register
+from bot.slack.wording import describe
+
+log = logging.getLogger(__name__)
 
 
 def web_client(settings: Settings) -> AsyncWebClient:
@@ -39,7 +44,27 @@ def build_app(settings: Settings, deps: Deps, client: AsyncWebClient | None = No
         logger=logging.getLogger("bot.slack.bolt"),
     )
     register(app, deps)
+    app.error(_answer_unexpected_error)
     return app
+
+
+async def _answer_unexpected_error(
+    error: Exception, body: dict[str, Any], respond: AsyncRespond | None
+) -> None:
+    """Last resort: a listener failed in a way nobody planned for. Log it, and never go silent."""
+    log.error("unhandled error in a Slack listener: %s", type(error).__name__, exc_info=error)
+    if respond is None or not body.get("response_url"):
+        return
+    text = describe(error)
+    try:
+        await respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text=text,
+            blocks=error_blocks(text),
+        )
+    except Exception:  # the answer is best effort; the error is already logged
+        log.warning("could not tell the user about the error")
 
 
 def _with_slash(url: str) -> str:

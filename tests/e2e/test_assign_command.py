@@ -364,3 +364,13 @@ def test_forged_and_stale_signatures_are_rejected_with_no_effect(bot: Bot) -> No
 def test_healthz(bot: Bot) -> None:
     response = httpx.get(f"{bot.url}/healthz")
     assert response.status_code == 200 and response.json()["ok"] is True
+
+
+def test_an_unexpected_failure_still_gets_an_answer(bot: Bot) -> None:
+    async def broken(token: str, clicker: str) -> None:
+        raise RuntimeError("a bug")
+
+    bot.runtime.service.confirm = broken  # type: ignore[method-assign, assignment]
+    answer = text_of(bot.last_response(confirm(bot, "some-token-value-123")))
+    assert "Something went wrong on the bot's side" in answer
+    assert "a bug" not in answer and "Traceback" not in answer

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -12,12 +11,10 @@ from bot.core.confirmation import Confirmation
 from bot.service import ConfirmationGone, ServiceError
 from bot.slack import blocks
 from bot.slack.deps import Deps
-from bot.slack.report import Reporter
+from bot.slack.execute import ResponseUrlSurface, execute
 from bot.slack.ui_ids import Action
 from bot.slack.wording import describe
 from bot.store.errors import StoreUnavailable
-
-log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -27,7 +24,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         confirmation = await _take(deps, body, respond, confirm=True)
         if confirmation is not None:
-            await _run(deps, confirmation, respond, client)
+            await execute(deps, confirmation, ResponseUrlSurface(respond), client)
 
     async def on_cancel(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
@@ -61,42 +58,6 @@ async def _take(
     except (ServiceError, StoreUnavailable) as exc:
         await _say(respond, describe(exc), replace_original=False)
     return None
-
-
-async def _run(
-    deps: Deps, confirmation: Confirmation, respond: AsyncRespond, client: AsyncWebClient
-) -> None:
-    await respond(
-        replace_original=True,
-        blocks=blocks.assigning_blocks(confirmation),
-        text="Assigning...",
-    )
-    try:
-        summary = await deps.service.run(confirmation)
-    except Exception:
-        log.exception("assignment of %s failed", confirmation.evaluation_id)
-        await _say(
-            respond,
-            "The bot failed while assigning; some tasks may have been assigned. "
-            "Check the evaluation before trying again.",
-            replace_original=True,
-        )
-        return
-    if summary.assigned == 0:
-        # Nothing changed on the platform: tell the requester why, and keep the channel quiet.
-        await respond(
-            replace_original=True,
-            blocks=blocks.failure_blocks(summary),
-            text="Nothing was assigned.",
-        )
-        return
-    reporter = Reporter(client, deps.csv_threshold)
-    publication = await reporter.publish(summary, confirmation.channel_id, confirmation.thread_ts)
-    await respond(
-        replace_original=True,
-        blocks=blocks.result_blocks(summary, publication),
-        text=blocks.summary_text(summary),
-    )
 
 
 def _button_value(body: dict[str, Any]) -> str:
