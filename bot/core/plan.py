@@ -34,3 +34,18 @@ def dedupe(task_ids: Sequence[str]) -> tuple[tuple[str, ...], int]:
     """Keep the first occurrence of each id; return the ids and how many repeats were dropped."""
     unique = tuple(dict.fromkeys(task_ids))
     return unique, len(task_ids) - len(unique)
+
+
+def job_chunks(
+    shares: Sequence[tuple[str, Sequence[str]]], size: int
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Every request a job makes, numbered across shares: (chunk index, share index, ids).
+
+    The numbering is stable for a given job, so a worker that takes a job over can tell which
+    chunks a previous worker already finished.
+    """
+    numbered: list[tuple[int, int, tuple[str, ...]]] = []
+    for share_index, (_, task_ids) in enumerate(shares):
+        for chunk in chunked(task_ids, size):
+            numbered.append((len(numbered), share_index, chunk))
+    return numbered

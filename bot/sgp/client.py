@@ -209,12 +209,7 @@ class SGPClient:
         progress = asyncio.Lock()
 
         async def run(chunk: tuple[str, ...]) -> ChunkResult:
-            async with self._in_flight:
-                try:
-                    tasks = await self.batch_assign(evaluation_id, chunk, assigned_to)
-                    result = ChunkResult(task_ids=chunk, tasks=tuple(tasks))
-                except SGPError as err:
-                    result = ChunkResult(task_ids=chunk, error=err)
+            result = await self.assign_chunk(evaluation_id, chunk, assigned_to)
             if on_chunk is not None:
                 async with progress:
                     try:
@@ -225,6 +220,18 @@ class SGPClient:
 
         chunks = chunked(task_ids, self.chunk_size)
         return list(await asyncio.gather(*(run(chunk) for chunk in chunks)))
+
+    async def assign_chunk(
+        self, evaluation_id: str, chunk: Sequence[str], assigned_to: str | None
+    ) -> ChunkResult:
+        """One chunk within the client's concurrency limit; a failure becomes the result."""
+        ids = tuple(chunk)
+        async with self._in_flight:
+            try:
+                tasks = await self.batch_assign(evaluation_id, ids, assigned_to)
+            except SGPError as err:
+                return ChunkResult(task_ids=ids, error=err)
+        return ChunkResult(task_ids=ids, tasks=tuple(tasks))
 
     async def get_user_info(self) -> UserInfo:
         """Who the API key belongs to (GET /user-info); also a cheap check that the key works."""

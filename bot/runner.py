@@ -1,0 +1,113 @@
+"""Running one job's chunks so that a crash or a takeover never redoes finished work.
+
+Each chunk's result is recorded in Redis as soon as it arrives; a worker that takes a job over
+reads those records and sends only what is missing. A per-chunk lock keeps two workers that both
+hold the job (a paused one and its successor) from sending the same chunk at the same time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.core.job import Job
+from bot.core.outcome import Summary, summarize
+from bot.core.plan import job_chunks
+from bot.sgp.client import SGPClient
+from bot.sgp.errors import SGPError
+from bot.sgp.models import ChunkResult, TaskResponse
+from bot.store.jobs import JobStore
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], Awaitable[None]]
+
+#: How often a worker waiting on another worker's chunk looks again.
+LOCK_POLL_SECONDS = 0.25
+
+
+class JobRunner:
+    def __init__(self, jobs: JobStore, sgp: SGPClient, owner: str, lease_ms: int) -> None:
+        self.jobs = jobs
+        self.sgp = sgp
+        self.owner = owner
+        self.lease_ms = lease_ms
+
+    async def run(self, job: Job, on_progress: Progress | None = None) -> Summary:
+        confirmation = job.confirmation
+        shares = [(s.assignee.platform_user_id, s.task_ids) for s in confirmation.shares]
+        chunks = job_chunks(shares, self.sgp.chunk_size)
+        recorded = await self.jobs.recorded_chunks(job.id)
+        results: dict[int, ChunkResult] = {i: decode_chunk(r) for i, r in recorded.items()}
+        total = confirmation.task_count
+        done = sum(len(results[i].task_ids) for i in results)
+        if results:
+            log.info(
+                "job %s: resuming, %d of %d chunks already done", job.id, len(results), len(chunks)
+            )
+        lock = asyncio.Lock()
+
+        async def one(index: int, share_index: int, ids: tuple[str, ...]) -> None:
+            nonlocal done
+            assignee = shares[share_index][0]
+            result = await self._run_chunk(job, index, ids, assignee)
+            results[index] = result
+            async with lock:
+                done += len(ids)
+                if on_progress is not None:
+                    await _quietly(on_progress(done, total))
+
+        await asyncio.gather(
+            *(one(index, share, ids) for index, share, ids in chunks if index not in results)
+        )
+        per_share: list[list[ChunkResult]] = [[] for _ in shares]
+        for index, share_index, _ in chunks:
+            per_share[share_index].append(results[index])
+        return summarize(confirmation, per_share)
+
+    async def _run_chunk(
+        self, job: Job, index: int, ids: tuple[str, ...], assignee: str
+    ) -> ChunkResult:
+        while not await self.jobs.lock_chunk(job.id, index, self.owner, self.lease_ms):
+            # Another worker is sending this chunk: wait for its record, or for its lock to lapse.
+            recorded = (await self.jobs.recorded_chunks(job.id)).get(index)
+            if recorded is not None:
+                return decode_chunk(recorded)
+            await asyncio.sleep(LOCK_POLL_SECONDS)
+        try:
+            recorded = (await self.jobs.recorded_chunks(job.id)).get(index)
+            if recorded is not None:  # finished by the other worker just before we locked
+                return decode_chunk(recorded)
+            result = await self.sgp.assign_chunk(job.confirmation.evaluation_id, ids, assignee)
+            await self.jobs.record_chunk(job.id, index, encode_chunk(result))
+            return result
+        finally:
+            await self.jobs.unlock_chunk(job.id, index, self.owner)
+
+
+async def _quietly(progress: Awaitable[None]) -> None:
+    """Progress is cosmetic: its failure must never stop the assignment."""
+    try:
+        await progress
+    except Exception:
+        log.warning("progress update failed", exc_info=True)
+
+
+def encode_chunk(result: ChunkResult) -> dict[str, Any]:
+    error = result.error
+    return {
+        "task_ids": list(result.task_ids),
+        "tasks": [task.model_dump(mode="json") for task in result.tasks],
+        "error": None if error is None else {"message": str(error), "status": error.status},
+    }
+
+
+def decode_chunk(raw: dict[str, Any]) -> ChunkResult:
+    error = raw.get("error")
+    return ChunkResult(
+        task_ids=tuple(raw["task_ids"]),
+        tasks=tuple(TaskResponse.model_validate(task) for task in raw.get("tasks", [])),
+        error=None if error is None else SGPError(error["message"], status=error.get("status")),
+    )

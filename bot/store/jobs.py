@@ -1,0 +1,213 @@
+"""Durable assignment jobs on a Redis Stream with a consumer group.
+
+Each job is one stream entry naming a job id; the job itself, its finished chunks and its
+publication marker live in plain keys beside it. A worker reads new entries with XREADGROUP and
+keeps its lease alive by re-claiming the entry (XCLAIM resets the idle time). If a worker dies,
+its entry stays pending and goes idle; another worker takes it over with XAUTOCLAIM once it has
+been idle longer than the lease, and skips the chunks already recorded as done. Chunk locks stop
+two workers that both think they own a job (a paused one, a taker-over) from sending the same
+chunk at the same time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pydantic import ValidationError
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from bot.core.job import Job
+from bot.store.errors import unavailable_on_connection_error
+
+__all__ = ["ClaimedJob", "JobStore"]
+
+logger = logging.getLogger(__name__)
+
+GROUP: Final = "workers"
+#: How long a finished job's state stays readable (for "Retry failed" and late duplicates).
+FINISHED_TTL_SECONDS: Final = 7 * 24 * 60 * 60
+#: Most entries kept in the stream; acknowledged ones are trimmed as new jobs arrive.
+STREAM_MAXLEN: Final = 100_000
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    entry_id: str
+    job: Job
+    #: How often the stream delivered this entry: above 1 means a worker took it over.
+    deliveries: int = 1
+
+
+class JobStore:
+    def __init__(self, redis: Redis, key: Callable[..., str]) -> None:
+        self._redis = redis
+        self._key = key
+        self.stream = key("jobs")
+        self._group_ready = False
+
+    def _job_key(self, job_id: str, *parts: str) -> str:
+        return self._key("job", job_id, *parts)
+
+    @staticmethod
+    def new_id() -> str:
+        return secrets.token_urlsafe(12)
+
+    async def _ensure_group(self) -> None:
+        if self._group_ready:
+            return
+        with unavailable_on_connection_error():
+            try:
+                await self._redis.xgroup_create(self.stream, GROUP, id="0", mkstream=True)
+            except ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+        self._group_ready = True
+
+    async def enqueue(self, job: Job) -> None:
+        """Record the job, then announce it; a worker can only see a job that is complete."""
+        await self._ensure_group()
+        with unavailable_on_connection_error():
+            await self._redis.set(
+                self._job_key(job.id), job.model_dump_json(), ex=FINISHED_TTL_SECONDS
+            )
+            await self._redis.xadd(
+                self.stream, {"job": job.id}, maxlen=STREAM_MAXLEN, approximate=True
+            )
+
+    async def claim(self, consumer: str, lease_ms: int, block_ms: int) -> ClaimedJob | None:
+        """An abandoned job (idle past the lease) first, else a new one; None when idle."""
+        await self._ensure_group()
+        with unavailable_on_connection_error():
+            _, stale, _ = await self._redis.xautoclaim(
+                self.stream, GROUP, consumer, min_idle_time=lease_ms, start_id="0-0", count=1
+            )
+            if stale:
+                entry_id, fields = stale[0]
+                return await self._load(entry_id, fields, taken_over=True)
+            fresh: Any = await self._redis.xreadgroup(
+                GROUP, consumer, {self.stream: ">"}, count=1, block=block_ms
+            )
+        entry = _first_entry(fresh)
+        if entry is None:
+            return None
+        return await self._load(entry[0], entry[1], taken_over=False)
+
+    async def _load(self, entry_id: str, fields: Any, *, taken_over: bool) -> ClaimedJob | None:
+        job_id = (fields or {}).get("job")
+        raw = await self._redis.get(self._job_key(job_id)) if job_id else None
+        if raw is None:
+            # Trimmed or expired: nothing left to run. Drop the entry so nobody retries it.
+            logger.warning("job entry %s names no stored job; dropping it", entry_id)
+            await self.ack(entry_id)
+            return None
+        try:
+            job = Job.model_validate_json(raw)
+        except ValidationError:
+            logger.warning("job %s no longer parses; dropping it", job_id)
+            await self.ack(entry_id)
+            return None
+        return ClaimedJob(entry_id, job, deliveries=2 if taken_over else 1)
+
+    async def renew(self, consumer: str, entry_id: str) -> bool:
+        """Keep the lease: re-claiming resets the entry's idle time. False if another took it."""
+        with unavailable_on_connection_error():
+            pending = await self._redis.xpending_range(
+                self.stream, GROUP, min=entry_id, max=entry_id, count=1
+            )
+            if not pending or pending[0]["consumer"] != consumer:
+                return False
+            await self._redis.xclaim(
+                self.stream, GROUP, consumer, min_idle_time=0, message_ids=[entry_id], justid=True
+            )
+        return True
+
+    async def hand_back(self, entry_id: str, lease_ms: int) -> None:
+        """On shutdown: mark the entry idle past the lease so the next worker takes it at once."""
+        with unavailable_on_connection_error():
+            await self._redis.xclaim(
+                self.stream,
+                GROUP,
+                "handed-back",
+                min_idle_time=0,
+                message_ids=[entry_id],
+                idle=lease_ms + 1,
+                justid=True,
+            )
+
+    async def ack(self, entry_id: str) -> None:
+        with unavailable_on_connection_error():
+            await self._redis.xack(self.stream, GROUP, entry_id)
+
+    # -- per-chunk progress, so a taken-over job does not redo finished work -----------------
+
+    async def record_chunk(self, job_id: str, index: int, result: dict[str, Any]) -> None:
+        key = self._job_key(job_id, "chunks")
+        with unavailable_on_connection_error():
+            await self._redis.hset(key, str(index), json.dumps(result))
+            await self._redis.expire(key, FINISHED_TTL_SECONDS)
+
+    async def recorded_chunks(self, job_id: str) -> dict[int, dict[str, Any]]:
+        with unavailable_on_connection_error():
+            raw = await self._redis.hgetall(self._job_key(job_id, "chunks"))
+        return {int(index): json.loads(value) for index, value in raw.items()}
+
+    async def lock_chunk(self, job_id: str, index: int, owner: str, lease_ms: int) -> bool:
+        with unavailable_on_connection_error():
+            return bool(
+                await self._redis.set(
+                    self._job_key(job_id, "lock", str(index)), owner, nx=True, px=lease_ms
+                )
+            )
+
+    async def unlock_chunk(self, job_id: str, index: int, owner: str) -> None:
+        key = self._job_key(job_id, "lock", str(index))
+        with unavailable_on_connection_error():
+            if await self._redis.get(key) == owner:
+                await self._redis.delete(key)
+
+    # -- publication, exactly once ------------------------------------------------------------
+
+    async def claim_publication(self, job_id: str, owner: str, lease_ms: int) -> bool:
+        """Only one worker publishes a job's summary; a dead publisher's claim runs out."""
+        with unavailable_on_connection_error():
+            if await self._redis.exists(self._job_key(job_id, "published")):
+                return False
+            return bool(
+                await self._redis.set(
+                    self._job_key(job_id, "publishing"), owner, nx=True, px=lease_ms
+                )
+            )
+
+    async def mark_published(self, job_id: str, where: dict[str, Any]) -> None:
+        with unavailable_on_connection_error():
+            await self._redis.set(
+                self._job_key(job_id, "published"), json.dumps(where), ex=FINISHED_TTL_SECONDS
+            )
+
+    async def publication(self, job_id: str) -> dict[str, Any] | None:
+        with unavailable_on_connection_error():
+            raw = await self._redis.get(self._job_key(job_id, "published"))
+        return json.loads(raw) if raw else None
+
+    async def job(self, job_id: str) -> Job | None:
+        with unavailable_on_connection_error():
+            raw = await self._redis.get(self._job_key(job_id))
+        return Job.model_validate_json(raw) if raw else None
+
+
+def _first_entry(response: Any) -> tuple[str, dict[str, str]] | None:
+    """The one entry of an XREADGROUP answer, in RESP2 or RESP3 shape."""
+    if not response:
+        return None
+    # RESP3: {stream: [[entry, ...]]}; RESP2: [[stream, [entry, ...]]]
+    entries = next(iter(response.values()))[0] if isinstance(response, dict) else response[0][1]
+    if not entries:
+        return None
+    entry_id, fields = entries[0]
+    return str(entry_id), dict(fields or {})

@@ -1,0 +1,107 @@
+"""The job stream: delivered once, taken over after the lease, never lost."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from bot.core.job import Job, SurfaceRef
+from bot.store import Store
+from bot.store.jobs import JobStore
+from tests.conftest import StoreFactory
+from tests.unit.factories import confirmation
+
+LEASE_MS = 200
+
+
+def jobs_of(store: Store) -> JobStore:
+    return JobStore(store.redis, store.key)
+
+
+def new_job(job_id: str = "job-1") -> Job:
+    return Job(
+        id=job_id,
+        confirmation=confirmation(("user-a", "UA", ["t1", "t2"])),
+        surface=SurfaceRef(kind="response_url", response_url="http://x/r"),
+        created_at=datetime.now(UTC),
+    )
+
+
+async def test_a_job_is_delivered_to_one_worker(store: Store) -> None:
+    jobs = jobs_of(store)
+    await jobs.enqueue(new_job())
+    claimed = await jobs.claim("w1", LEASE_MS, block_ms=10)
+    assert claimed is not None and claimed.job.id == "job-1" and claimed.deliveries == 1
+    assert claimed.job.confirmation.shares[0].task_ids == ("t1", "t2")
+    assert await jobs.claim("w2", LEASE_MS, block_ms=10) is None
+
+
+async def test_an_abandoned_job_is_taken_over_after_the_lease(store: Store) -> None:
+    jobs = jobs_of(store)
+    await jobs.enqueue(new_job())
+    first = await jobs.claim("w1", LEASE_MS, block_ms=10)
+    assert first is not None
+    await asyncio.sleep(LEASE_MS / 1000 + 0.05)
+    second = await jobs.claim("w2", LEASE_MS, block_ms=10)
+    assert second is not None and second.entry_id == first.entry_id and second.deliveries == 2
+    assert await jobs.renew("w1", first.entry_id) is False, "the old owner learns it lost it"
+
+
+async def test_renewing_keeps_the_lease(store: Store) -> None:
+    jobs = jobs_of(store)
+    await jobs.enqueue(new_job())
+    first = await jobs.claim("w1", LEASE_MS, block_ms=10)
+    assert first is not None
+    for _ in range(3):
+        await asyncio.sleep(LEASE_MS / 1000 / 2)
+        assert await jobs.renew("w1", first.entry_id) is True
+    assert await jobs.claim("w2", LEASE_MS, block_ms=10) is None
+
+
+async def test_a_handed_back_job_is_taken_at_once_and_an_acked_one_never(store: Store) -> None:
+    jobs = jobs_of(store)
+    await jobs.enqueue(new_job("a"))
+    await jobs.enqueue(new_job("b"))
+    a = await jobs.claim("w1", 60_000, block_ms=10)
+    b = await jobs.claim("w1", 60_000, block_ms=10)
+    assert a is not None and b is not None
+    await jobs.hand_back(a.entry_id, 60_000)
+    await jobs.ack(b.entry_id)
+    again = await jobs.claim("w2", 60_000, block_ms=10)
+    assert again is not None and again.job.id == "a"
+    await jobs.ack(again.entry_id)
+    assert await jobs.claim("w3", 0, block_ms=10) is None
+
+
+async def test_an_entry_without_its_job_is_dropped(store: Store) -> None:
+    jobs = jobs_of(store)
+    await jobs.enqueue(new_job())
+    await store.redis.delete(store.key("job", "job-1"))
+    assert await jobs.claim("w1", LEASE_MS, block_ms=10) is None
+    await asyncio.sleep(LEASE_MS / 1000 + 0.05)
+    assert await jobs.claim("w2", LEASE_MS, block_ms=10) is None, "not retried forever"
+
+
+async def test_chunk_records_and_locks(store: Store, make_store: StoreFactory) -> None:
+    jobs = jobs_of(store)
+    other = jobs_of(make_store(prefix=store.prefix, new_connection=True))
+    assert await jobs.lock_chunk("j", 0, "w1", 60_000) is True
+    assert await other.lock_chunk("j", 0, "w2", 60_000) is False
+    await other.unlock_chunk("j", 0, "w2")  # not its lock: no effect
+    assert await other.lock_chunk("j", 0, "w2", 60_000) is False
+    await jobs.record_chunk("j", 0, {"task_ids": ["t1"], "tasks": [], "error": None})
+    await jobs.unlock_chunk("j", 0, "w1")
+    assert await other.recorded_chunks("j") == {0: {"task_ids": ["t1"], "tasks": [], "error": None}}
+    assert await other.lock_chunk("j", 0, "w2", 60_000) is True
+
+
+async def test_publication_is_claimed_once(store: Store, make_store: StoreFactory) -> None:
+    jobs = jobs_of(store)
+    other = jobs_of(make_store(prefix=store.prefix, new_connection=True))
+    wins = await asyncio.gather(
+        *(j.claim_publication("j", f"w{i}", 60_000) for i, j in enumerate([jobs, other] * 5))
+    )
+    assert wins.count(True) == 1
+    await jobs.mark_published("j", {"ts": "1.2"})
+    assert await other.claim_publication("j", "w9", 60_000) is False
+    assert await other.publication("j") == {"ts": "1.2"}
