@@ -89,16 +89,24 @@ class JobStore:
             )
             if stale:
                 entry_id, fields = stale[0]
-                return await self._load(entry_id, fields, taken_over=True)
+                return await self._load(
+                    entry_id, fields, deliveries=await self._deliveries(entry_id)
+                )
             fresh: Any = await self._redis.xreadgroup(
                 GROUP, consumer, {self.stream: ">"}, count=1, block=block_ms
             )
         entry = _first_entry(fresh)
         if entry is None:
             return None
-        return await self._load(entry[0], entry[1], taken_over=False)
+        return await self._load(entry[0], entry[1], deliveries=1)
 
-    async def _load(self, entry_id: str, fields: Any, *, taken_over: bool) -> ClaimedJob | None:
+    async def _deliveries(self, entry_id: str) -> int:
+        pending = await self._redis.xpending_range(
+            self.stream, GROUP, min=entry_id, max=entry_id, count=1
+        )
+        return int(pending[0]["times_delivered"]) if pending else 1
+
+    async def _load(self, entry_id: str, fields: Any, *, deliveries: int) -> ClaimedJob | None:
         job_id = (fields or {}).get("job")
         raw = await self._redis.get(self._job_key(job_id)) if job_id else None
         if raw is None:
@@ -112,7 +120,7 @@ class JobStore:
             logger.warning("job %s no longer parses; dropping it", job_id)
             await self.ack(entry_id)
             return None
-        return ClaimedJob(entry_id, job, deliveries=2 if taken_over else 1)
+        return ClaimedJob(entry_id, job, deliveries=deliveries)
 
     async def renew(self, consumer: str, entry_id: str) -> bool:
         """Keep the lease: re-claiming resets the entry's idle time. False if another took it."""

@@ -1,0 +1,142 @@
+"""The worker loop: take jobs from the stream, keep their leases, stop cleanly on SIGTERM.
+
+Several workers (in the web processes or on their own) share one Redis; whichever claims a job
+runs it. A worker that stops hands its unfinished jobs back so another takes them at once; one
+that dies leaves them to be taken over when their lease runs out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from bot.core.job import Job
+from bot.store.errors import StoreUnavailable
+from bot.store.jobs import ClaimedJob, JobStore
+
+log = logging.getLogger(__name__)
+
+ProcessJob = Callable[[Job, int], Coroutine[Any, Any, None]]
+
+#: A job delivered this many times without finishing is given up rather than retried forever.
+MAX_DELIVERIES = 5
+
+
+def consumer_name() -> str:
+    """Unique per process, readable in XINFO: host, pid and a random suffix."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+class Worker:
+    def __init__(
+        self,
+        jobs: JobStore,
+        process: ProcessJob,
+        *,
+        consumer: str | None = None,
+        lease_ms: int = 30_000,
+        block_ms: int = 1_000,
+        max_jobs: int = 2,
+        give_up: Callable[[Job], Awaitable[None]] | None = None,
+    ) -> None:
+        self.jobs = jobs
+        self.process = process
+        self.consumer = consumer or consumer_name()
+        self.lease_ms = lease_ms
+        self.block_ms = block_ms
+        self.max_jobs = max_jobs
+        self.give_up = give_up
+        self._running: set[asyncio.Task[None]] = set()
+
+    async def run(self, stop: asyncio.Event, grace_seconds: float = 20.0) -> None:
+        """Work until `stop` is set, then finish or hand back what is in flight."""
+        log.info("worker %s started", self.consumer)
+        while not stop.is_set():
+            if len(self._running) >= self.max_jobs:
+                await _wait_for_any(stop, *self._running)
+                continue
+            try:
+                claimed = await self.jobs.claim(self.consumer, self.lease_ms, self.block_ms)
+            except StoreUnavailable:
+                log.warning("worker %s: store unavailable, retrying shortly", self.consumer)
+                await _wait_for_any(stop, at_most=1.0)
+                continue
+            if claimed is not None:
+                task = asyncio.create_task(self._handle(claimed))
+                self._running.add(task)
+                task.add_done_callback(self._running.discard)
+        await self._drain(grace_seconds)
+        log.info("worker %s stopped", self.consumer)
+
+    async def _drain(self, grace_seconds: float) -> None:
+        if not self._running:
+            return
+        log.info("worker %s: finishing %d job(s)", self.consumer, len(self._running))
+        _, unfinished = await asyncio.wait(self._running, timeout=grace_seconds)
+        for task in unfinished:
+            task.cancel()  # _handle hands the job back
+        if unfinished:
+            await asyncio.wait(unfinished, timeout=5)
+
+    async def _handle(self, claimed: ClaimedJob) -> None:
+        job = claimed.job
+        if claimed.deliveries > MAX_DELIVERIES:
+            log.error("job %s failed %d times; giving up", job.id, claimed.deliveries - 1)
+            if self.give_up is not None:
+                await self.give_up(job)
+            await self.jobs.ack(claimed.entry_id)
+            return
+        work = asyncio.create_task(self.process(job, claimed.deliveries))
+        lease = asyncio.create_task(self._keep_lease(claimed, work))
+        try:
+            await work
+        except asyncio.CancelledError:
+            if lease.done() and not lease.cancelled() and lease.result() is False:
+                return  # the lease was lost: the job is someone else's now
+            await self._hand_back(claimed)  # shutting down: let another worker take it now
+            raise
+        except Exception:
+            log.exception("job %s failed; it will be retried after the lease", job.id)
+            return
+        finally:
+            lease.cancel()
+        await self.jobs.ack(claimed.entry_id)
+        log.info("job %s done", job.id)
+
+    async def _keep_lease(self, claimed: ClaimedJob, work: asyncio.Task[None]) -> bool:
+        """Renew until the work is done; False (and the work cancelled) if the lease was lost."""
+        while not work.done():
+            await asyncio.sleep(self.lease_ms / 3000)
+            try:
+                kept = await self.jobs.renew(self.consumer, claimed.entry_id)
+            except StoreUnavailable:
+                continue
+            if not kept:
+                log.warning("job %s: lease lost to another worker; stopping", claimed.job.id)
+                work.cancel()
+                return False
+        return True
+
+    async def _hand_back(self, claimed: ClaimedJob) -> None:
+        try:
+            await self.jobs.hand_back(claimed.entry_id, self.lease_ms)
+            log.info("job %s handed back", claimed.job.id)
+        except StoreUnavailable:
+            log.warning(
+                "job %s: could not hand back; it is retried after the lease", claimed.job.id
+            )
+
+
+async def _wait_for_any(
+    stop: asyncio.Event, *tasks: asyncio.Task[None], at_most: float | None = None
+) -> None:
+    waiter = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({waiter, *tasks}, timeout=at_most, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
