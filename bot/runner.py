@@ -95,11 +95,29 @@ async def _quietly(progress: Awaitable[None]) -> None:
         log.warning("progress update failed", exc_info=True)
 
 
+#: What a summary reads of a task; the rest (the large task entity) is not worth storing.
+RECORDED_TASK_FIELDS: set[str] = set(
+    {
+        "id",
+        "task_type",
+        "task_entity_parent_id",
+        "task_entity_id",
+        "account_id",
+        "status",
+        "priority",
+        "assigned_to",
+        "assignment_expires_at",
+    }
+)
+
+
 def encode_chunk(result: ChunkResult) -> dict[str, Any]:
     error = result.error
     return {
         "task_ids": list(result.task_ids),
-        "tasks": [task.model_dump(mode="json") for task in result.tasks],
+        "tasks": [
+            task.model_dump(mode="json", include=RECORDED_TASK_FIELDS) for task in result.tasks
+        ],
         "error": None if error is None else {"message": str(error), "status": error.status},
     }
 

@@ -173,13 +173,21 @@ class SGPClient:
         Raises an SGPError subclass after the retries are spent. The caller must compare the
         returned tasks with the ids it asked for: the platform may skip ids silently.
         """
+        response, attempts = await self._send_batch_assign(evaluation_id, task_ids, assigned_to)
+        return self._tasks(response, attempts)
+
+    async def _send_batch_assign(
+        self, evaluation_id: str, task_ids: Sequence[str], assigned_to: str | None
+    ) -> tuple[httpx.Response, int]:
         if evaluation_id in ("", ".", ".."):
             raise ValueError(f"not an evaluation id: {evaluation_id!r}")
         path = f"/v4/evaluations/{quote(evaluation_id, safe='')}/tasks/batch-assign"
         body = BatchAssignTaskRequest(task_ids=list(task_ids), assigned_to=assigned_to)
-        response, attempts = await self._request(
+        return await self._request(
             "PATCH", path, json_body=body.to_json(), evaluation_id=evaluation_id
         )
+
+    def _tasks(self, response: httpx.Response, attempts: int) -> list[TaskResponse]:
         payload = self._json(response, attempts)
         if payload is None:
             return []
@@ -224,14 +232,18 @@ class SGPClient:
     async def assign_chunk(
         self, evaluation_id: str, chunk: Sequence[str], assigned_to: str | None
     ) -> ChunkResult:
-        """One chunk within the client's concurrency limit; a failure becomes the result."""
+        """One chunk within the client's concurrency limit; a failure becomes the result.
+
+        The slot is freed as soon as the answer has arrived: parsing a large answer is the
+        bot's work, and the next request should already be on its way while it happens.
+        """
         ids = tuple(chunk)
-        async with self._in_flight:
-            try:
-                tasks = await self.batch_assign(evaluation_id, ids, assigned_to)
-            except SGPError as err:
-                return ChunkResult(task_ids=ids, error=err)
-        return ChunkResult(task_ids=ids, tasks=tuple(tasks))
+        try:
+            async with self._in_flight:
+                response, attempts = await self._send_batch_assign(evaluation_id, ids, assigned_to)
+            return ChunkResult(task_ids=ids, tasks=tuple(self._tasks(response, attempts)))
+        except SGPError as err:
+            return ChunkResult(task_ids=ids, error=err)
 
     async def get_user_info(self) -> UserInfo:
         """Who the API key belongs to (GET /user-info); also a cheap check that the key works."""

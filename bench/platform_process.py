@@ -1,0 +1,67 @@
+"""The fake platform in a process of its own, as the real one is: its CPU is not the bot's."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import signal
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import uvicorn
+
+from tests.fakes.server import free_port
+from tests.fakes.sgp_server import FakeSGP
+
+
+@dataclass(frozen=True)
+class PlatformStats:
+    batch_assign_requests: int
+    max_in_flight: int
+
+
+def _serve(
+    port: int, api_key: str, seed: dict[str, list[str]], latency: tuple[float, float], stats: Any
+) -> None:
+    platform = FakeSGP(api_key=api_key, latency_per_request=latency[0], latency_per_id=latency[1])
+    for evaluation_id, task_ids in seed.items():
+        platform.add_tasks(evaluation_id, task_ids)
+    # uvicorn stops gracefully on SIGTERM and then raises it again: let that second one pass.
+    signal.signal(signal.SIGTERM, lambda *_: None)
+    uvicorn.run(platform.app, host="127.0.0.1", port=port, log_level="warning")  # until SIGTERM
+    stats.put(PlatformStats(len(platform.batch_assign_calls()), platform.max_in_flight))
+
+
+class PlatformProcess:
+    """Start with `with PlatformProcess(...) as platform:`; `platform.stats` after the block."""
+
+    def __init__(
+        self, api_key: str, seed: dict[str, list[str]], per_request: float, per_id: float
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        context = mp.get_context("spawn")
+        self._stats = context.Queue()
+        self._process = context.Process(
+            target=_serve,
+            args=(self.port, api_key, seed, (per_request, per_id), self._stats),
+            daemon=True,
+        )
+        self.stats: PlatformStats | None = None
+
+    def __enter__(self) -> PlatformProcess:
+        self._process.start()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{self.url}/user-info", timeout=1)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("the fake platform did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        self._process.terminate()
+        self.stats = self._stats.get(timeout=10)
+        self._process.join(timeout=10)
