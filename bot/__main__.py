@@ -22,15 +22,20 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="serve",
-        choices=["serve"],
-        help="what to run (default: serve)",
+        choices=["serve", "check"],
+        help="serve: run the bot (default); check: test the settings and every connection",
     )
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"The bot cannot start; fix these environment variables:\n{exc}", file=sys.stderr)
+        if args.command == "check":
+            print(f"FAIL settings: fix these environment variables:\n{exc}")
+        else:
+            print(f"The bot cannot start; fix these environment variables:\n{exc}", file=sys.stderr)
         return EXIT_CONFIG
+    if args.command == "check":
+        return check(settings)
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -41,6 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         asyncio.run(serve(settings))
     return 0
+
+
+def check(settings: Settings) -> int:
+    from bot.check import run_checks
+
+    logging.basicConfig(level=logging.ERROR)
+    checks = asyncio.run(run_checks(settings))
+    for result in checks:
+        print(result.line())
+    return 0 if all(result.ok for result in checks) else 1
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:

@@ -1,0 +1,97 @@
+"""`python -m bot check`: can this bot, as configured, reach everything it needs?
+
+One line per dependency, with what to do when it fails, so an operator can fix a deployment
+before users meet the problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.settings import Settings
+from bot.sgp.client import SGPClient
+from bot.sgp.errors import AuthenticationError, PermissionDeniedError, SGPError
+from bot.store.connection import Store, open_store, redacted_url
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+    def line(self) -> str:
+        return f"{'ok  ' if self.ok else 'FAIL'} {self.name}: {self.detail}"
+
+
+async def check_slack(client: AsyncWebClient) -> Check:
+    try:
+        auth = await client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown_error")
+        return Check(
+            "Slack",
+            False,
+            f"Slack refused SLACK_BOT_TOKEN ({error}): copy the Bot User OAuth Token (xoxb-...) "
+            "from the app's OAuth & Permissions page, and reinstall the app if it changed.",
+        )
+    except Exception as exc:  # network: DNS, refused, TLS...
+        return Check(
+            "Slack",
+            False,
+            f"could not reach the Slack API ({type(exc).__name__}): check SLACK_API_URL and the "
+            "network.",
+        )
+    return Check("Slack", True, f"authenticated as {auth.get('user')} in team {auth.get('team')}")
+
+
+async def check_store(store: Store, redis_url: str | None) -> Check:
+    if await store.ping():
+        where = redacted_url(redis_url) if redis_url else "the in-memory store"
+        note = "" if redis_url else " (REDIS_URL is not set: state is lost on restart)"
+        return Check("Redis", True, f"{where} answers{note}")
+    return Check(
+        "Redis",
+        False,
+        f"{redacted_url(redis_url or '')} does not answer: start Redis or fix REDIS_URL.",
+    )
+
+
+async def check_platform(sgp: SGPClient) -> Check:
+    try:
+        user = await sgp.get_user_info()
+    except (AuthenticationError, PermissionDeniedError) as exc:
+        return Check(
+            "Scale GP",
+            False,
+            f"{exc}: set SGP_API_KEY to a valid key (and SGP_ACCOUNT_ID if the key needs one).",
+        )
+    except SGPError as exc:
+        return Check("Scale GP", False, f"{exc}: check SGP_CLIENT_BASE_URL and the network.")
+    return Check("Scale GP", True, f"the API key belongs to {user.email or user.id}")
+
+
+async def run_checks(settings: Settings, client: AsyncWebClient | None = None) -> list[Check]:
+    from bot.slack.app import web_client
+
+    store = open_store(settings.redis_url, settings.redis_key_prefix)
+    sgp = SGPClient(
+        base_url=settings.sgp_base_url,
+        api_key=settings.sgp_api_key.get_secret_value(),
+        account_id=settings.sgp_account_id,
+        timeout=min(settings.sgp_timeout_seconds, 10.0),
+        max_retries=0,
+    )
+    try:
+        return [
+            Check("settings", True, "every required variable is set"),
+            await check_slack(client or web_client(settings)),
+            await check_store(store, settings.redis_url),
+            await check_platform(sgp),
+        ]
+    finally:
+        await sgp.aclose()
+        await store.aclose()
