@@ -17,7 +17,8 @@ from tests.fakes.sgp_server import FakeSGP
 
 @dataclass(frozen=True)
 class PlatformStats:
-    batch_assign_requests: int
+    #: Assignment requests (PATCH, batch or single-task) the platform received.
+    patch_requests: int
     max_in_flight: int
 
 
@@ -30,7 +31,8 @@ def _serve(
     # uvicorn stops gracefully on SIGTERM and then raises it again: let that second one pass.
     signal.signal(signal.SIGTERM, lambda *_: None)
     uvicorn.run(platform.app, host="127.0.0.1", port=port, log_level="warning")  # until SIGTERM
-    stats.put(PlatformStats(len(platform.batch_assign_calls()), platform.max_in_flight))
+    patches = sum(1 for request in platform.requests if request.method == "PATCH")
+    stats.put(PlatformStats(patches, platform.max_in_flight))
 
 
 class PlatformProcess:

@@ -102,6 +102,11 @@ class FakeSGP:
                     self._batch_assign,
                     methods=["PATCH"],
                 ),
+                Route(
+                    "/v4/evaluations/{evaluation_id}/tasks/{task_id}",
+                    self._update_task,
+                    methods=["PATCH"],
+                ),
                 Route("/user-info", self._user_info, methods=["GET"]),
             ]
         )
@@ -224,6 +229,27 @@ class FakeSGP:
             if scripted is not None:  # return_null_next
                 return Response("null", media_type="application/json")
             return JSONResponse(assigned)
+
+    async def _update_task(self, request: Request) -> Response:
+        """PATCH one task (the official SDK's evaluations.tasks.update): what a script loops on."""
+        evaluation_id = str(request.path_params["evaluation_id"])
+        task_id = str(request.path_params["task_id"])
+        try:
+            body: Any = json.loads(await request.body() or b"{}")
+        except ValueError:
+            return _json_invalid()
+        self._record(request, body, evaluation_id)
+        with self._count_in_flight():
+            await asyncio.sleep(self.latency_per_request + self.latency_per_id)
+            if request.headers.get("x-api-key") != self.api_key:
+                return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+            assigned_to = body.get("assigned_to") if isinstance(body, dict) else None
+            with self._lock:
+                known = task_id in self._tasks.get(evaluation_id, {})
+            if not known:
+                return JSONResponse({"detail": f"Task {task_id} not found"}, status_code=404)
+            [task] = self._assign(evaluation_id, [task_id], assigned_to)
+            return JSONResponse(task)
 
     async def _user_info(self, request: Request) -> Response:
         self._record(request, None, None)
