@@ -100,8 +100,7 @@ def main() -> None:
         f"latency={args.per_request}s+{args.per_id}s/id"
     )
     print(
-        f"assigned={assigned} requests={stats.patch_requests} "
-        f"max_in_flight={stats.max_in_flight}"
+        f"assigned={assigned} requests={stats.patch_requests} max_in_flight={stats.max_in_flight}"
     )
     print(f"wall={elapsed:.3f}s ideal={ideal:.3f}s ratio={elapsed / ideal:.3f} (target <= 1.25)")
     traced = f"peak traced allocations={peak / 2**20:.1f} MiB, " if args.trace_memory else ""

@@ -45,6 +45,21 @@ class Settings(BaseSettings):
     assign_admins: Annotated[frozenset[str], NoDecode] = Field(
         default=frozenset(), alias="ASSIGN_ADMINS"
     )
+    # Who may assign: all unset means everyone in the workspace; admins always may.
+    assign_allowed_users: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), alias="ASSIGN_ALLOWED_USERS"
+    )
+    assign_allowed_groups: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), alias="ASSIGN_ALLOWED_GROUPS"
+    )
+    assign_allowed_channels: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), alias="ASSIGN_ALLOWED_CHANNELS"
+    )
+    assign_allow_self_link: bool = Field(default=False, alias="ASSIGN_ALLOW_SELF_LINK")
+    group_cache_seconds: int = Field(default=300, ge=0, le=3600, alias="ASSIGN_GROUP_CACHE_SECONDS")
+    audit_max_entries: int = Field(
+        default=10_000, ge=100, le=10_000_000, alias="ASSIGN_AUDIT_MAX_ENTRIES"
+    )
     confirmation_ttl_seconds: int = Field(
         default=900, ge=30, le=1800, alias="ASSIGN_CONFIRMATION_TTL_SECONDS"
     )
@@ -57,9 +72,16 @@ class Settings(BaseSettings):
     host: str = Field(default="0.0.0.0", alias="HOST")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
 
-    @field_validator("assign_admins", mode="before")
+    @field_validator(
+        "assign_admins",
+        "assign_allowed_users",
+        "assign_allowed_groups",
+        "assign_allowed_channels",
+        mode="before",
+    )
     @classmethod
-    def _split_admins(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
+        """Comma-separated lists, as one environment variable holds them."""
         if isinstance(value, str):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value

@@ -2,19 +2,62 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Final
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.store.connection import Store
 
 Cleanup = Callable[[], Awaitable[None]]
+
+log = logging.getLogger(__name__)
+
+UNREADABLE: Final = "the request could not be processed"
+
+#: Largest request body read. Slack's payloads are far smaller (a slash command's text is at most
+#: 40,000 typed characters); anyone may post to the Request URL, and Bolt reads the whole body
+#: before it checks the signature, so an unbounded body would be unbounded memory.
+MAX_BODY_BYTES: Final = 4 * 1024 * 1024
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a body over `max_bytes`, declared or streamed, before it is kept."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await PlainTextResponse("request body too large", status_code=413)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise HTTPException(status_code=413, detail="request body too large")
+            return message
+
+        await self.app(scope, limited, send)
 
 
 def create_web_app(
@@ -23,7 +66,25 @@ def create_web_app(
     handler = AsyncSlackRequestHandler(bolt_app)
 
     async def slack_events(request: Request) -> Response:
-        return await handler.handle(request)
+        """Bolt's answer; a request it cannot read (or chokes on) is dropped with a 400.
+
+        Bolt trusts a signed payload's shape: a body that is not UTF-8 or JSON, or a payload
+        missing a field its matchers read, raises inside it. Such a request can only be
+        broken or hostile, and nothing has happened for it, so a 400 is the honest answer
+        (never a 500, which would send Slack's generic failure and invite retries).
+        """
+        try:
+            response = await handler.handle(request)
+        except HTTPException:  # the body limit's 413
+            raise
+        except Exception as exc:
+            log.warning("dropped a request Bolt could not read: %s", type(exc).__name__)
+            return PlainTextResponse(UNREADABLE, status_code=400)
+        if response.status_code >= 500:
+            # Bolt already ran the app's error handler, which logged it and told the person.
+            log.warning("a request failed in Bolt (%d); answered 400", response.status_code)
+            return PlainTextResponse(UNREADABLE, status_code=400)
+        return response
 
     async def healthz(_: Request) -> Response:
         store_ok = await store.ping()
@@ -42,4 +103,5 @@ def create_web_app(
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(BodyLimit)],
     )

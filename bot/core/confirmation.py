@@ -38,6 +38,8 @@ class Confirmation(BaseModel):
     evaluation_id: str
     shares: tuple[Share, ...]
     duplicates_dropped: int = 0
+    #: The requester's note for the summary and the assignees (the modal form's; plain text).
+    note: str | None = None
     created_at: datetime
     expires_at: datetime
 

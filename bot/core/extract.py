@@ -23,7 +23,10 @@ _TASKS_LABEL = re.compile(r"\btasks?(?:[ _]?ids?)?\s*[:=]\s*([^\n]*)", re.IGNORE
 _CODE = re.compile(r"`([^`\n]{1,128})`")
 #: `PENDING`, `EVALUATION_AUDIT`: statuses and types that notifications put in code, not ids.
 _ENUM = re.compile(r"^[A-Z][A-Z_]+$")
-_SEPARATORS = re.compile(r"[\s,;`*_]+|\band\b")
+_SEPARATORS = re.compile(r"[\s,;`]+|\band\b")
+#: Emphasis around a listed id (`*t1*`, `_t1_`); inside an id, `_` is part of it.
+_EMPHASIS = "*_"
+_WORD_CHARS = re.compile(r"[^\s,;`|<>]*")
 _INLINE_TEXT_KEYS = ("text", "url")
 _TEXT_KEYS = ("text", "fallback", "pretext", "title", "title_link", "value", "footer", "url")
 #: Reading stops here: a notification is small, and an attacker's payload must stay cheap.
@@ -51,13 +54,13 @@ def extract_from_message(message: Mapping[str, Any]) -> Extracted:
     for part in parts:
         if size >= MAX_TEXT:
             break
-        kept.append(part[: MAX_TEXT - size])
-        size += len(kept[-1])
+        kept.append(_cut(part, MAX_TEXT - size))
+        size += len(kept[-1]) + 1
     return extract_from_text("\n".join(kept))
 
 
 def extract_from_text(text: str) -> Extracted:
-    text = text[:MAX_TEXT].replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = _cut(text, MAX_TEXT).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
     evaluations = _unique(_evaluations(text))
     evaluation = evaluations[0] if evaluations else None
     tasks = _unique(_labelled_tasks(text) + _tasks_in_urls(text))
@@ -69,6 +72,17 @@ def extract_from_text(text: str) -> Extracted:
     return Extracted(evaluation, task_ids, tuple(evaluations))
 
 
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, and never half a word: `t12345` cut to `t1` is another id."""
+    if len(text) <= limit:
+        return text
+    kept = text[:limit]
+    # The last word's length, matched on the reversed text: anchored, so linear (a search for
+    # `word\Z` would backtrack quadratically on one long word followed by a separator).
+    partial = _WORD_CHARS.match(kept[::-1])
+    return kept[: limit - partial.end()] if partial else kept
+
+
 def _evaluations(text: str) -> list[str]:
     found = [e for url in _URL.findall(text) if (e := evaluation_id_from(url)) and "/" in url]
     found += [m for m in _EVALUATION_LABEL.findall(text) if is_valid_id(m.strip("`*_"))]
@@ -78,7 +92,8 @@ def _evaluations(text: str) -> list[str]:
 def _labelled_tasks(text: str) -> list[str]:
     ids: list[str] = []
     for listed in _TASKS_LABEL.findall(text):
-        ids.extend(token for token in _SEPARATORS.split(listed) if token and is_valid_id(token))
+        tokens = (token.strip(_EMPHASIS) for token in _SEPARATORS.split(listed))
+        ids.extend(token for token in tokens if token and is_valid_id(token))
     return ids
 
 

@@ -11,10 +11,14 @@ Grammar (words in any case; ids keep theirs):
     [assign] unlink <@person | me>
     [assign] whoami
     [assign] users
+    [assign] history [count]
     [assign] <evaluation id or URL> <task ids...> [to] <assignees...>
 
 Task ids are separated by spaces, commas, semicolons, new lines or `and`. Assignees are Slack
 mentions, `me` or `sgp:<platform user id>`; `to` may be left out when the last words are people.
+
+Text longer than MAX_TEXT_CHARS is refused before any other work, so a hostile megabyte costs
+microseconds, not seconds.
 """
 
 from __future__ import annotations
@@ -91,7 +95,22 @@ class Help:
     """Show the help message."""
 
 
-Command: TypeAlias = Assign | Link | Unlink | WhoAmI | ListUsers | Help
+HISTORY_DEFAULT: Final = 10
+HISTORY_MAX: Final = 100
+
+
+@dataclass(frozen=True)
+class History:
+    """Show the last `count` executed assignments (admins only; the service checks)."""
+
+    count: int = HISTORY_DEFAULT
+
+
+Command: TypeAlias = Assign | Link | Unlink | WhoAmI | ListUsers | History | Help
+
+#: Longest text read. A Slack message holds at most 40,000 characters and escaping can make
+#: one typed `&` five (`&amp;`), so real input stays under this; anything longer is hostile.
+MAX_TEXT_CHARS: Final = 200_000
 
 
 class UsageError(ValueError):
@@ -119,12 +138,13 @@ HELP_EXAMPLES: Final[tuple[tuple[str, str], ...]] = (
     ("unlink @alice", "Forget @alice's platform user."),
     ("whoami", "Show which platform user you are linked to."),
     ("users", "List who is linked to which platform user."),
+    ("history 20", "(admins) Show the last 20 assignments, newest first (default 10)."),
     ("help", "Show this help."),
 )
 """(text after `/assign `, what it does), written as a person types it: Slack turns a picked
 `@alice` into a mention (`<@U…|alice>`) before the text reaches `parse`. Tests parse each one."""
 
-SUBCOMMANDS: Final = ("help", "link", "unlink", "whoami", "users")
+SUBCOMMANDS: Final = ("help", "link", "unlink", "whoami", "users", "history")
 
 _EXAMPLE: Final = "`/assign eval_123 t1 t2 to @alice`"
 _EXAMPLE_LINK: Final = "`/assign link @alice sgp:user_42`"
@@ -173,6 +193,8 @@ def _decode(piece: str) -> str:
 def _tokens(text: str) -> list[_Token]:
     """Split normalised text into tokens; empty words (a lone quote) are dropped."""
     normal = unicodedata.normalize("NFKC", text.translate(_BLANKS))
+    if len(normal) > MAX_TEXT_CHARS:  # NFKC can make one character eighteen
+        raise _too_long(len(normal))
     tokens: list[_Token] = []
     for match in _TOKEN_RE.finditer(normal):
         piece = match.group()
@@ -307,7 +329,7 @@ def _unknown_command(head: _Token, alone: bool) -> UsageError | None:
     hint = f" (did you mean `{closest}`?)" if distance <= limit else ""
     return UsageError(
         f"I don't know {_quote(head.text)}{hint}. Commands are `help`, `link`, `unlink`, "
-        f"`whoami` and `users`; to assign tasks, write {_EXAMPLE}."
+        f"`whoami`, `users` and `history`; to assign tasks, write {_EXAMPLE}."
     )
 
 
@@ -382,6 +404,37 @@ def _parse_unlink(rest: Sequence[_Token]) -> Unlink:
             f"`unlink` takes one person; remove {_show(words[1])}: `/assign unlink @alice`."
         )
     return Unlink(assignee=who)
+
+
+def _parse_history(rest: Sequence[_Token]) -> History:
+    """`history [count]`: how many of the last assignments to show."""
+    words = [t for t in rest if not _is_filler(t)]
+    if not words:
+        return History()
+    if len(words) > 1:
+        raise UsageError(
+            f"`history` takes one number; remove {_show(words[1])}: `/assign history 20`."
+        )
+    word = words[0].word
+    if words[0].markup or not word.isascii() or not word.isdigit():
+        raise UsageError(
+            f"{_show(words[0])} is not a number: `/assign history 20` shows the last 20 "
+            f"assignments (default {HISTORY_DEFAULT})."
+        )
+    count = int(word[:6])  # a long digit string is over the limit either way
+    if not 1 <= count <= HISTORY_MAX or len(word) > 6:
+        raise UsageError(
+            f"`history` shows 1 to {HISTORY_MAX} assignments, not {_quote(word)}: "
+            "`/assign history 20`."
+        )
+    return History(count)
+
+
+def _too_long(length: int) -> UsageError:
+    return UsageError(
+        f"That is {length:,} characters, more than the {MAX_TEXT_CHARS:,} I read. Send the "
+        "task ids in several smaller requests."
+    )
 
 
 def _evaluation_problem(token: _Token) -> str:
@@ -508,6 +561,8 @@ def parse(text: str, *, max_ids: int = 10_000, evaluation_id: str | None = None)
     and a first word equal to `evaluation_id` is read as naming it; any other first word is a
     task id. Linear in the length of `text`.
     """
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long(len(text))
     tokens = _tokens(text)
     if tokens and tokens[0].word == "assign":
         tokens = tokens[1:]
@@ -524,6 +579,8 @@ def parse(text: str, *, max_ids: int = 10_000, evaluation_id: str | None = None)
     if name == "users":
         _no_arguments(name, rest)
         return ListUsers()
+    if name == "history":
+        return _parse_history(rest)
     if name == "link":
         return _parse_link(rest)
     if name == "unlink":

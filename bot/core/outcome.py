@@ -128,6 +128,7 @@ class Summary:
     requester_id: str
     shares: tuple[ShareSummary, ...]
     duplicates_dropped: int = 0
+    note: str | None = None
 
     @property
     def requested(self) -> int:
@@ -172,6 +173,7 @@ def summarize(
         requester_id=confirmation.requester_id,
         shares=shares,
         duplicates_dropped=confirmation.duplicates_dropped,
+        note=confirmation.note,
     )
 
 

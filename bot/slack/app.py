@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -44,8 +45,16 @@ def build_app(settings: Settings, deps: Deps, client: AsyncWebClient | None = No
         logger=logging.getLogger("bot.slack.bolt"),
     )
     register(app, deps)
+    # Last, so it only gets what no listener above took: a button of an old message, an input
+    # that reports every change. Acked and logged rather than Bolt's 404 and a warning.
+    app.action(re.compile(".*"))(_ignore_unknown_action)
     app.error(_answer_unexpected_error)
     return app
+
+
+async def _ignore_unknown_action(ack: AsyncAck, action: dict[str, Any]) -> None:
+    await ack()
+    log.info("ignored action %r: nothing handles it", str(action.get("action_id", ""))[:80])
 
 
 async def _answer_unexpected_error(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.core.audit import AuditRecord
 from bot.core.confirmation import Assignee, Confirmation
 from bot.core.outcome import ShareSummary, Summary, TaskOutcome
 from bot.slack import mrkdwn as md
@@ -20,6 +21,7 @@ Blocks = list[dict[str, Any]]
 IDS_IN_PREVIEW = 10
 IDS_PER_PROBLEM = 20
 SECTIONS_PER_MESSAGE = 40
+MESSAGE_BLOCK_LIMIT = 50
 
 
 def section(text: str) -> dict[str, Any]:
@@ -85,6 +87,22 @@ def notice_blocks(text: str) -> Blocks:
 
 
 def preview_blocks(confirmation: Confirmation, token: str) -> Blocks:
+    blocks = preview_body(confirmation)
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": BlockId.PREVIEW_ACTIONS,
+            "elements": [
+                button("Confirm", Action.CONFIRM, token, style="primary"),
+                button("Cancel", Action.CANCEL, token),
+            ],
+        }
+    )
+    return blocks
+
+
+def preview_body(confirmation: Confirmation) -> Blocks:
+    """What will happen, without the buttons: a modal brings its own submit and close."""
     count = confirmation.task_count
     lines = [
         f"*Evaluation:* {md.code(confirmation.evaluation_id)}",
@@ -101,18 +119,17 @@ def preview_blocks(confirmation: Confirmation, token: str) -> Blocks:
                 f"{md.id_list(share.task_ids, IDS_IN_PREVIEW)}"
             )
         )
+    if confirmation.note:
+        blocks.append(section(note_text(confirmation.note)))
     blocks.append(context(f"This confirmation expires {md.date(confirmation.expires_at)}."))
-    blocks.append(
-        {
-            "type": "actions",
-            "block_id": BlockId.PREVIEW_ACTIONS,
-            "elements": [
-                button("Confirm", Action.CONFIRM, token, style="primary"),
-                button("Cancel", Action.CANCEL, token),
-            ],
-        }
-    )
     return blocks
+
+
+def note_text(note: str, author_id: str | None = None) -> str:
+    """The requester's note, escaped and quoted, so it reads as theirs and can never ping."""
+    quoted = "\n".join(f"> {md.escape(line)}" for line in note.splitlines() or [""])
+    title = f"*Note from {md.user(author_id)}:*" if author_id else "*Note:*"
+    return f"{title}\n{quoted}"
 
 
 def assigning_blocks(confirmation: Confirmation) -> Blocks:
@@ -174,10 +191,10 @@ def failure_blocks(summary: Summary) -> Blocks:
 
 
 def summary_text(summary: Summary) -> str:
-    """Notification and screen-reader fallback for the summary message."""
+    """Notification and screen-reader fallback for the summary message (mrkdwn, so escaped)."""
     return (
         f"Assigned {summary.assigned:,} of {summary.requested:,} tasks of evaluation "
-        f"{summary.evaluation_id}"
+        f"{md.escape(summary.evaluation_id)}"
     )
 
 
@@ -190,6 +207,8 @@ def summary_blocks(summary: Summary) -> Blocks:
             f"{md.code(summary.evaluation_id)}."
         )
     ]
+    if summary.note:
+        blocks.append(section(note_text(summary.note, summary.requester_id)))
     for share in summary.shares[:20]:
         blocks.append(section(_share_lines(share)))
     problems = summary.problems
@@ -295,22 +314,31 @@ def detail_csv(summary: Summary) -> str:
     for share in summary.shares:
         for outcome in share.outcomes:
             task = outcome.task
-            writer.writerow(
-                [
-                    outcome.task_id,
-                    outcome.verdict.value,
-                    share.assignee.platform_user_id,
-                    share.assignee.slack_user_id or "",
-                    "" if task is None else str(task.status),
-                    "" if task is None else str(task.task_type),
-                    "" if task is None or task.priority is None else task.priority,
-                    ""
-                    if task is None or task.assignment_expires_at is None
-                    else _iso(task.assignment_expires_at),
-                    outcome.reason or "",
-                ]
-            )
+            row = [
+                outcome.task_id,
+                outcome.verdict.value,
+                share.assignee.platform_user_id,
+                share.assignee.slack_user_id or "",
+                "" if task is None else str(task.status),
+                "" if task is None else str(task.task_type),
+                "" if task is None or task.priority is None else task.priority,
+                ""
+                if task is None or task.assignment_expires_at is None
+                else _iso(task.assignment_expires_at),
+                outcome.reason or "",
+            ]
+            writer.writerow([_inert(cell) for cell in row])
     return buffer.getvalue()
+
+
+def _inert(cell: object) -> object:
+    """Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is quoted as text.
+
+    Statuses and reasons come from the platform; a CSV opened in a spreadsheet must not run them.
+    """
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
 
 
 def csv_comment(summary: Summary) -> str:
@@ -329,6 +357,48 @@ def assignee_dm_blocks(summary: Summary, share: ShareSummary, permalink: str | N
     if permalink:
         text += f" {md.link(permalink, 'See the summary')}."
     blocks = [section(text)]
+    if summary.note:
+        blocks.append(section(note_text(summary.note, summary.requester_id)))
     if share.earliest_expiry is not None:
         blocks.append(context(f"The earliest assignment expires {md.date(share.earliest_expiry)}."))
     return blocks
+
+
+# -- the audit trail -----------------------------------------------------------------------------
+
+ASSIGNEES_PER_RECORD = 5
+
+
+def history_blocks(records: Sequence[AuditRecord], asked: int) -> Blocks:
+    """`/assign history`: one line per executed assignment, newest first."""
+    if not records:
+        return notice_blocks("No assignments have been recorded yet.")
+    shown = md.plural(len(records), "assignment")
+    title = f"*The last {shown}*, newest first" + (
+        f" (only {len(records):,} recorded):" if len(records) < asked else ":"
+    )
+    lines = [history_line(record) for record in records]
+    texts = pack_lines(lines, md.SECTION_TEXT_LIMIT)[: MESSAGE_BLOCK_LIMIT - 1]
+    return [section(title), *(section(text) for text in texts)]
+
+
+def history_line(record: AuditRecord) -> str:
+    people = [
+        md.user(share.slack_user_id)
+        if share.slack_user_id
+        else f"platform user {md.code(share.platform_user_id)}"
+        for share in record.assignees
+    ]
+    if len(people) > ASSIGNEES_PER_RECORD:
+        rest = len(people) - ASSIGNEES_PER_RECORD
+        people = [*people[:ASSIGNEES_PER_RECORD], f"{rest:,} more"]
+    line = (
+        f"• {md.date(record.at)}: {md.user(record.requester_id)} assigned {record.assigned:,} of "
+        f"{md.plural(record.requested, 'task')} of {md.code(record.evaluation_id)} to "
+        f"{', '.join(people) or 'nobody'}"
+    )
+    if record.failed:
+        line += f" ({record.failed:,} not assigned)"
+    if record.permalink:
+        line += f" · {md.link(record.permalink, 'summary')}"
+    return line

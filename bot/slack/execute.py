@@ -6,11 +6,13 @@ import logging
 from typing import Protocol
 
 from slack_bolt.async_app import AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.confirmation import Confirmation
-from bot.slack import blocks
+from bot.slack import blocks, modals
 from bot.slack.deps import Deps
+from bot.slack.publication import Publication
 from bot.slack.report import Reporter
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,31 @@ class ResponseUrlSurface:
         await self.respond(replace_original=True, blocks=content, text=text[:300])
 
 
+class ViewSurface:
+    """The modal the requester submitted, updated in place with views.update on its view id.
+
+    No `hash`: the ack that showed "Assigning..." changed the view's hash, and nothing else
+    writes to this view, so last write wins is right. A modal the requester closed cannot be
+    updated; that is logged and the assignment carries on (the summary and DMs still go out).
+    """
+
+    def __init__(
+        self, client: AsyncWebClient, view_id: str, shown: blocks.Blocks | None = None
+    ) -> None:
+        self.client = client
+        self.view_id = view_id
+        self._shown = shown
+
+    async def show(self, content: blocks.Blocks, text: str) -> None:
+        if content == self._shown:
+            return  # already on screen (the ack of the submission put it there)
+        self._shown = content
+        try:
+            await self.client.views_update(view_id=self.view_id, view=modals.status_view(content))
+        except SlackApiError as exc:
+            log.warning("could not update view %s: %s", self.view_id, exc.response.get("error"))
+
+
 async def execute(
     deps: Deps, confirmation: Confirmation, surface: Surface, client: AsyncWebClient
 ) -> None:
@@ -50,8 +77,15 @@ async def execute(
         return
     if summary.assigned == 0:
         # Nothing changed on the platform: tell the requester why, and keep the channel quiet.
+        await deps.service.record(confirmation, summary, permalink=None)
         await surface.show(blocks.failure_blocks(summary), "Nothing was assigned.")
         return
     reporter = Reporter(client, deps.csv_threshold)
-    publication = await reporter.publish(summary, confirmation.channel_id, confirmation.thread_ts)
+    publication = Publication()
+    try:
+        publication = await reporter.publish(
+            summary, confirmation.channel_id, confirmation.thread_ts
+        )
+    finally:  # audited even when publishing broke half-way: the tasks are assigned either way
+        await deps.service.record(confirmation, summary, permalink=publication.permalink)
     await surface.show(blocks.result_blocks(summary, publication), blocks.summary_text(summary))

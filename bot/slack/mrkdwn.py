@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 SECTION_TEXT_LIMIT = 3000
 HEADER_TEXT_LIMIT = 150
 BUTTON_TEXT_LIMIT = 75
+
+_SLACK_ID = re.compile(r"[A-Z0-9]{1,32}")
 
 
 def escape(text: str) -> str:
@@ -20,11 +23,16 @@ def code(text: str) -> str:
 
 
 def user(user_id: str) -> str:
-    return f"<@{escape(user_id)}>"
+    """A mention of a Slack user id; anything not shaped like one is shown as code instead."""
+    if _SLACK_ID.fullmatch(user_id) is None:
+        return code(user_id)
+    return f"<@{user_id}>"
 
 
 def link(url: str, label: str) -> str:
-    return f"<{url.replace('|', '%7C').replace('>', '%3E')}|{escape(label)}>"
+    """A link with a label; the URL cannot end the markup early or open another one."""
+    target = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
+    return f"<{target}|{escape(label)}>"
 
 
 def date(moment: datetime) -> str:

@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.outcome import Summary
 from bot.slack import blocks
+from bot.slack import mrkdwn as md
 from bot.slack.publication import Publication
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,10 @@ class Reporter:
             try:
                 await self.client.chat_postMessage(
                     channel=slack_user,
-                    text=f"You were assigned {share.assigned} tasks of {summary.evaluation_id}",
+                    text=(
+                        f"You were assigned {share.assigned} tasks of "
+                        f"{md.escape(summary.evaluation_id)}"
+                    ),
                     blocks=blocks.assignee_dm_blocks(summary, share, permalink),
                     unfurl_links=False,
                 )

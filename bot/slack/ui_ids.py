@@ -12,6 +12,28 @@ class Action(StrEnum):
 
 class Block(StrEnum):
     PREVIEW_ACTIONS = "assign_preview_actions"
+    FORM_CARRIED = "assign_form_carried"
+
+
+class Callback(StrEnum):
+    """callback_id of the modal's views and of the shortcuts (the manifest names the latter)."""
+
+    FORM = "assign_form"
+    FORM_PREVIEW = "assign_form_preview"
+    GLOBAL_SHORTCUT = "assign_tasks"
+    MESSAGE_SHORTCUT = "assign_these_tasks"
+
+
+class Field(StrEnum):
+    """The form's inputs: each is both the input block's block_id and its element's action_id,
+    so `state.values[field][field]` reads it and `errors={field: ...}` points at it."""
+
+    EVALUATION = "assign_form_evaluation"
+    TASK_IDS = "assign_form_task_ids"
+    FILE = "assign_form_file"
+    ASSIGNEES = "assign_form_assignees"
+    DESTINATION = "assign_form_destination"
+    NOTE = "assign_form_note"
 
 
 COMMAND = "/assign"

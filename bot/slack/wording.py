@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from bot.core.authz import AccessPolicy, Refusal
 from bot.core.grammar import UsageError
-from bot.service import ConfirmationGone, NotAdmin, NotRequester, UnlinkedAssignees
+from bot.service import ConfirmationGone, NotAdmin, NotAllowed, NotRequester, UnlinkedAssignees
 from bot.sgp.errors import SGPError
 from bot.slack import mrkdwn as md
+from bot.slack.groups import is_group_id, normal_group
 from bot.slack.ui_ids import COMMAND
 from bot.store.errors import StoreUnavailable
 
 NOTHING_ASSIGNED = "Nothing was assigned."
+NAMES_SHOWN = 10
 
 
 def describe(error: Exception) -> str:
@@ -32,15 +37,90 @@ def describe(error: Exception) -> str:
         return f"This confirmation has expired. Run the command again. {NOTHING_ASSIGNED}"
     if isinstance(error, NotRequester):
         return (
-            f"Only {md.user(error.requester_id)}, who made this request, can confirm or cancel it."
+            f"Only {md.user(error.requester_id)}, who made this request, or an admin can "
+            "confirm or cancel it."
         )
     if isinstance(error, NotAdmin):
-        return f"Only admins can change user links. {_who_can_link(error.admins)}."
+        if error.self_link:
+            return (
+                f"You can link or unlink only yourself: `{COMMAND} link me <platform-user-id>`. "
+                f"{_who_can_link(error.admins)} for anyone else."
+            )
+        if error.action == "change user links":
+            return f"Only admins can change user links. {_who_can_link(error.admins)}."
+        return f"Only admins can {md.escape(error.action)}. {_admins(error.admins)}."
+    if isinstance(error, NotAllowed):
+        return _not_allowed(error)
     if isinstance(error, SGPError):
         return f"The platform refused: {md.escape(str(error))}. {NOTHING_ASSIGNED}"
     if isinstance(error, StoreUnavailable):
         return "The bot's store is unavailable, try again shortly. " + NOTHING_ASSIGNED
     return f"Something went wrong on the bot's side. {NOTHING_ASSIGNED} Please try again."
+
+
+def _not_allowed(error: NotAllowed) -> str:
+    """Who may assign, and how to get access: a refusal that leaves the person stuck is a bug."""
+    policy = error.policy
+    ask = _ask_admin(policy.admins)
+    if error.refusal is Refusal.CHANNEL:
+        return (
+            f"Tasks can't be assigned from this conversation: `{COMMAND}` works only in "
+            f"{_names(_channel(c) for c in sorted(policy.channels))}. Run it there, or {ask} to "
+            f"add this channel to ASSIGN_ALLOWED_CHANNELS. {NOTHING_ASSIGNED}"
+        )
+    groups = _names(_group(g) for g in sorted(policy.groups))
+    if error.groups_unchecked:
+        return (
+            f"I could not check whether you are a member of {groups} (Slack did not answer), "
+            f"so I can't let you assign yet. Try again shortly. {NOTHING_ASSIGNED}"
+        )
+    return (
+        f"You are not allowed to assign tasks. {_who_may(policy)} To get access, {ask} to add "
+        f"you to ASSIGN_ALLOWED_USERS"
+        + (f", or join {groups}" if policy.groups else "")
+        + f". {NOTHING_ASSIGNED}"
+    )
+
+
+def _who_may(policy: AccessPolicy) -> str:
+    parts: list[str] = []
+    if policy.users:
+        parts.append(_names(md.user(u) for u in sorted(policy.users)))
+    if policy.groups:
+        parts.append("members of " + _names(_group(g) for g in sorted(policy.groups)))
+    if policy.admins:
+        parts.append("the admins")
+    return f"Who may: {'; '.join(parts)}."
+
+
+def _ask_admin(admins: frozenset[str]) -> str:
+    if not admins:
+        return "ask whoever runs the bot (no admins are configured in ASSIGN_ADMINS)"
+    return f"ask an admin ({_names(md.user(a) for a in sorted(admins))})"
+
+
+def _admins(admins: frozenset[str]) -> str:
+    if not admins:
+        return "No admins are configured (ASSIGN_ADMINS)"
+    return f"The admins are {_names(md.user(a) for a in sorted(admins))}"
+
+
+def _group(group: str) -> str:
+    """A user group as code, never as `<!subteam^...>`, which would notify its members."""
+    name = normal_group(group)
+    return md.code(name if is_group_id(name) else "@" + name)
+
+
+def _channel(channel_id: str) -> str:
+    return f"<#{md.escape(channel_id)}>"
+
+
+def _names(names: Iterable[str]) -> str:
+    """At most NAMES_SHOWN names, then how many more: a refusal must stay readable."""
+    shown = list(names)
+    if len(shown) > NAMES_SHOWN:
+        return ", ".join(shown[:NAMES_SHOWN]) + f" and {len(shown) - NAMES_SHOWN:,} more"
+    return ", ".join(shown)
 
 
 def _who_can_link(admins: frozenset[str]) -> str:

@@ -12,7 +12,11 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import RedisError
 
+from bot.store.audit import AuditStore
+from bot.store.cache import Cache
 from bot.store.confirmations import ConfirmationStore
+from bot.store.drafts import DraftStore
+from bot.store.events import EventStore
 from bot.store.identities import IdentityStore
 
 __all__ = ["DEFAULT_PREFIX", "IN_MEMORY_WARNING", "Store", "open_store"]
@@ -48,6 +52,10 @@ class Store:
         self.prefix = prefix
         self.identities = IdentityStore(redis, self.key)
         self.confirmations = ConfirmationStore(redis, self.key)
+        self.audit = AuditStore(redis, self.key)
+        self.cache = Cache(redis, self.key)
+        self.drafts = DraftStore(redis, self.key)
+        self.events = EventStore(redis, self.key)
 
     def key(self, *parts: str) -> str:
         """A key under the prefix: key("identities", "T1") -> "assignbot:identities:T1"."""

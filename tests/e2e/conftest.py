@@ -108,7 +108,8 @@ def bot_factory(clean_env: None) -> Iterator[Callable[..., Bot]]:
     """Start a bot (and its fakes) with extra settings; everything stops after the test."""
     stack: list[Callable[[], None]] = []
 
-    def start(**extra: Any) -> Bot:
+    def start(store: Store | None = None, **extra: Any) -> Bot:
+        """`store`: the bot's store instead of an in-memory one (e.g. a Redis that is down)."""
         slack = FakeSlack(bot_token=BOT_TOKEN)
         slack_server = ServerThread(slack.app).start()
         slack.base_url = slack_server.url
@@ -118,7 +119,7 @@ def bot_factory(clean_env: None) -> Iterator[Callable[..., Bot]]:
         stack.append(sgp_server.stop)
         settings = bot_settings(slack, sgp_server.url, **extra)
         redis_server = fakeredis.FakeServer()
-        store = Store(
+        store = store or Store(
             fakeredis.FakeAsyncRedis(server=redis_server, decode_responses=True),
             prefix=settings.redis_key_prefix,
         )

@@ -1,4 +1,5 @@
-"""Requests as Slack sends them: form-encoded, signed with the app's signing secret."""
+"""Requests as Slack sends them, signed with the app's signing secret: commands and
+interactions form-encoded, Events API callbacks as JSON."""
 
 from __future__ import annotations
 
@@ -93,3 +94,120 @@ class SlackSender:
             ],
         }
         return self.post(urlencode({"payload": json.dumps(payload)})), key
+
+    def interaction(self, payload: dict[str, Any]) -> httpx.Response:
+        """Any interactivity payload, form-encoded as Slack posts it."""
+        return self.post(urlencode({"payload": json.dumps(payload)}))
+
+    def _who(self, user: str) -> dict[str, Any]:
+        return {
+            "team": {"id": self.team_id, "domain": "acme"},
+            "user": {"id": user, "username": user.lower(), "team_id": self.team_id},
+            "api_app_id": "A1",
+            "token": "legacy-unused",
+            "trigger_id": self._next("trig"),
+        }
+
+    def shortcut(self, callback_id: str, user: str = "ULEAD") -> httpx.Response:
+        """A global shortcut (no channel, no response_url)."""
+        payload = {"type": "shortcut", "callback_id": callback_id, **self._who(user)}
+        payload["action_ts"] = "1700000000.2"
+        return self.interaction(payload)
+
+    def message_action(
+        self, callback_id: str, message: dict[str, Any], user: str = "ULEAD", channel: str = "CCHAN"
+    ) -> tuple[httpx.Response, str]:
+        """A message shortcut on `message`; returns the response and its response_url key."""
+        key = self._next("msg")
+        payload = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            **self._who(user),
+            "action_ts": "1700000000.3",
+            "message_ts": message.get("ts", ""),
+            "message": {"type": "message", **message},
+            "channel": {"id": channel, "name": "evals"},
+            "response_url": f"{self.response_base}/response/{key}",
+        }
+        return self.interaction(payload), key
+
+    def view_submission(
+        self,
+        view: dict[str, Any],
+        values: dict[str, Any],
+        user: str = "ULEAD",
+        view_id: str = "VFORM",
+    ) -> httpx.Response:
+        """Submit a view the bot opened, with `state.values` as Slack reports the inputs.
+
+        The response carries the bot's ack: `response_action` with errors or a new view.
+        """
+        submitted = {
+            "id": view_id,
+            "team_id": self.team_id,
+            "app_id": "A1",
+            "bot_id": "BBOT",
+            "hash": "1700000000.abc",
+            "root_view_id": view_id,
+            "previous_view_id": None,
+            **view,
+            "state": {"values": values},
+        }
+        payload = {"type": "view_submission", **self._who(user), "view": submitted}
+        payload["response_urls"] = []
+        return self.interaction(payload)
+
+    def event(
+        self,
+        event: dict[str, Any],
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str = "http_timeout",
+    ) -> tuple[httpx.Response, str]:
+        """Deliver an Events API callback; pass the same `event_id` and `retry_num` to retry."""
+        event_id = event_id or self._next("Ev")
+        body = json.dumps(
+            {
+                "token": "legacy-unused",
+                "type": "event_callback",
+                "team_id": self.team_id,
+                "api_app_id": "A1",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
+        headers = {**sign(self.secret, body), "Content-Type": "application/json"}
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = retry_reason
+        return self.post(body, headers), event_id
+
+    def mention_event(
+        self,
+        text: str,
+        user: str = "ULEAD",
+        channel: str = "CCHAN",
+        thread_ts: str | None = None,
+        bot_user: str = "UBOT",
+    ) -> dict[str, Any]:
+        """An `app_mention` event: `<@bot> text`, in a thread when `thread_ts` is given."""
+        ts = self._next("1700000100.")
+        event: dict[str, Any] = {
+            "type": "app_mention",
+            "user": user,
+            "text": f"<@{bot_user}> {text}",
+            "ts": ts,
+            "channel": channel,
+            "event_ts": ts,
+            "team": self.team_id,
+        }
+        if thread_ts is not None:
+            event["thread_ts"] = thread_ts
+        return event
+
+    def url_verification(self, challenge: str) -> httpx.Response:
+        body = json.dumps(
+            {"token": "legacy-unused", "challenge": challenge, "type": "url_verification"}
+        )
+        return self.post(body, {**sign(self.secret, body), "Content-Type": "application/json"})

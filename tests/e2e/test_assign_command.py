@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -353,12 +354,20 @@ def test_forged_and_stale_signatures_are_rejected_with_no_effect(bot: Bot) -> No
     forged = sign("not-the-secret", body)
     stale = sign("test-signing-secret", body, timestamp=int(time.time()) - 6 * 60)
     missing = {"Content-Type": "application/x-www-form-urlencoded"}
+    click = "payload=" + quote(json.dumps({"type": "block_actions", "actions": []}))
     for headers in (forged, stale, missing):
         assert bot.sender.post(body, headers=headers).status_code == 401
+    for headers in (sign("not-the-secret", click), {"Content-Type": missing["Content-Type"]}):
+        assert bot.sender.post(click, headers=headers).status_code == 401
     time.sleep(0.2)
     assert bot.slack.posts_to("forged") == []
     assert bot.slack.calls == []
     assert bot.sgp.requests == []
+
+    async def stored(store: Any) -> list[str]:
+        return [key async for key in store.redis.scan_iter(match="*")]
+
+    assert bot.in_store(stored) == [], "nothing stored"
 
 
 def test_healthz(bot: Bot) -> None:

@@ -5,6 +5,7 @@ Served over real HTTP by tests/fakes/server.py; the bot reaches it through SLACK
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import json
@@ -45,6 +46,13 @@ class FakeSlack:
         self.calls: list[SlackCall] = []
         self.response_posts: list[ResponseUrlPost] = []
         self.uploads: dict[str, bytes] = {}
+        self.files: dict[str, bytes] = {}  # served at url_private_download, bearer token only
+        self.file_delay = 0.0  # seconds before a file download answers
+        self.downloads: list[str] = []
+        self.user_names: dict[str, str] = {}  # users.info display names
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # conversations.replies
+        # usergroups.list / usergroups.users.list: group id -> (handle, member ids)
+        self.usergroups: dict[str, tuple[str, list[str]]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._scripted: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
@@ -53,6 +61,7 @@ class FakeSlack:
                 Route("/api/{method}", self._api, methods=["POST", "GET"]),
                 Route("/response/{key}", self._response_url, methods=["POST"]),
                 Route("/upload/{file_id}", self._upload, methods=["POST"]),
+                Route("/files/{file_id}/{name}", self._download, methods=["GET"]),
             ]
         )
 
@@ -68,7 +77,31 @@ class FakeSlack:
                 (429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
             )
 
+    def add_message(self, channel: str, ts: str, message: dict[str, Any]) -> None:
+        """A message (a thread's first one) that conversations.replies returns."""
+        with self._lock:
+            self.messages[(channel, ts)] = {"type": "message", "ts": ts, **message}
+
+    def add_file(self, name: str, content: bytes, filetype: str | None = None) -> dict[str, Any]:
+        """A file as a view_submission's `file_input` state lists it, served for download."""
+        file_id = f"F{next(self._ts)}"
+        with self._lock:
+            self.files[file_id] = content
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "filetype": filetype or name.rsplit(".", 1)[-1],
+            "size": len(content),
+            "url_private": f"{self.base_url}/files/{file_id}/{name}",
+            "url_private_download": f"{self.base_url}/files/{file_id}/{name}",
+        }
+
     # -- reading what happened -----------------------------------------------------------------
+
+    def views(self, method: str = "views.open") -> list[dict[str, Any]]:
+        """The views the bot sent with `method` (views.open, views.update, views.push)."""
+        return [dict(call.args["view"]) for call in self.calls_to(method)]
 
     def response_url(self, key: str) -> str:
         return f"{self.base_url}/response/{key}"
@@ -128,6 +161,22 @@ class FakeSlack:
                 "ok": True,
                 "permalink": f"https://fake.slack.com/archives/{args.get('channel')}/p{ts}",
             }
+        if method == "conversations.replies":
+            message = self.messages.get((str(args.get("channel")), str(args.get("ts"))))
+            if message is None:
+                return {"ok": False, "error": "thread_not_found"}
+            return {"ok": True, "messages": [message], "has_more": False}
+        if method == "usergroups.list":
+            groups = [
+                {"id": group_id, "handle": handle, "name": handle.title()}
+                for group_id, (handle, _) in self.usergroups.items()
+            ]
+            return {"ok": True, "usergroups": groups}
+        if method == "usergroups.users.list":
+            group = self.usergroups.get(str(args.get("usergroup", "")))
+            if group is None:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {"ok": True, "users": list(group[1])}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))}}
         if method == "files.getUploadURLExternal":
@@ -143,6 +192,14 @@ class FakeSlack:
                 "ok": True,
                 "files": [{"id": f.get("id"), "title": f.get("title")} for f in files],
             }
+        if method in ("views.open", "views.update", "views.push"):
+            view_id = args.get("view_id") or f"V{next(self._ts)}"
+            return {"ok": True, "view": {**(args.get("view") or {}), "id": view_id}}
+        if method == "users.info":
+            user_id = str(args.get("user", ""))
+            name = self.user_names.get(user_id, user_id.lower())
+            profile = {"display_name": name, "real_name": name.title()}
+            return {"ok": True, "user": {"id": user_id, "name": name, "profile": profile}}
         return {"ok": True}
 
     async def _response_url(self, request: Request) -> Response:
@@ -150,6 +207,18 @@ class FakeSlack:
         with self._lock:
             self.response_posts.append(ResponseUrlPost(request.path_params["key"], body))
         return Response("ok")
+
+    async def _download(self, request: Request) -> Response:
+        """Like files.slack.com: the file for the bot token, an HTML sign-in page otherwise."""
+        if self.file_delay:
+            await asyncio.sleep(self.file_delay)
+        file_id = request.path_params["file_id"]
+        with self._lock:
+            self.downloads.append(file_id)
+            content = self.files.get(file_id)
+        if request.headers.get("authorization") != f"Bearer {self.bot_token}" or content is None:
+            return Response("<html>Sign in</html>", media_type="text/html")
+        return Response(content, media_type="application/octet-stream")
 
     async def _upload(self, request: Request) -> Response:
         with self._lock:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.slack.ui_ids import COMMAND
+from bot.slack.ui_ids import COMMAND, Callback
 from tests.manifest_schema import manifest_errors
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +32,24 @@ def test_http_manifest_routes_everything_to_slack_events() -> None:
         "chat:write",
         "chat:write.public",
         "files:write",
+        "files:read",
+        "users:read",
+        "usergroups:read",
+        "app_mentions:read",
+        "channels:history",
+        "groups:history",
+    }
+    events = manifest["settings"]["event_subscriptions"]
+    assert events["request_url"].endswith("/slack/events")
+    assert events["bot_events"] == ["app_mention"]
+
+
+def test_shortcuts_match_the_listeners() -> None:
+    manifest = yaml.safe_load((ROOT / "manifests" / "manifest.yml").read_text())
+    shortcuts = {s["callback_id"]: s["type"] for s in manifest["features"]["shortcuts"]}
+    assert shortcuts == {
+        Callback.GLOBAL_SHORTCUT.value: "global",
+        Callback.MESSAGE_SHORTCUT.value: "message",
     }
 
 

@@ -7,11 +7,18 @@ import pytest
 from bot.settings import SettingsError, load_settings
 
 REQUIRED = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret", "SGP_API_KEY": "key-1"}
+ACCESS = (
+    "ASSIGN_ALLOWED_USERS",
+    "ASSIGN_ALLOWED_GROUPS",
+    "ASSIGN_ALLOWED_CHANNELS",
+    "ASSIGN_ALLOW_SELF_LINK",
+    "ASSIGN_AUDIT_MAX_ENTRIES",
+)
 
 
 @pytest.fixture(autouse=True)
 def empty_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (*REQUIRED, "SLACK_APP_TOKEN", "ASSIGN_ADMINS", "REDIS_URL", "PORT"):
+    for name in (*REQUIRED, "SLACK_APP_TOKEN", "ASSIGN_ADMINS", "REDIS_URL", "PORT", *ACCESS):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -65,3 +72,30 @@ def test_invalid_values_are_explained_without_echoing_them() -> None:
 def test_secrets_do_not_show_in_repr() -> None:
     settings = load_settings(_env_file=None, **REQUIRED)
     assert "s3cret" not in repr(settings) and "key-1" not in repr(settings)
+
+
+def test_access_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = load_settings(_env_file=None, **REQUIRED)
+    assert defaults.assign_allowed_users == frozenset()
+    assert defaults.assign_allowed_groups == frozenset()
+    assert defaults.assign_allowed_channels == frozenset()
+    assert defaults.assign_allow_self_link is False
+    assert (defaults.group_cache_seconds, defaults.audit_max_entries) == (300, 10_000)
+
+    monkeypatch.setenv("ASSIGN_ALLOWED_USERS", "U1, U2")
+    monkeypatch.setenv("ASSIGN_ALLOWED_GROUPS", "@eval-leads,S0123")
+    monkeypatch.setenv("ASSIGN_ALLOWED_CHANNELS", " C1 ,")
+    monkeypatch.setenv("ASSIGN_ALLOW_SELF_LINK", "true")
+    monkeypatch.setenv("ASSIGN_AUDIT_MAX_ENTRIES", "500")
+    settings = load_settings(_env_file=None, **REQUIRED)
+    assert settings.assign_allowed_users == frozenset({"U1", "U2"})
+    assert settings.assign_allowed_groups == frozenset({"@eval-leads", "S0123"})
+    assert settings.assign_allowed_channels == frozenset({"C1"})
+    assert settings.assign_allow_self_link is True
+    assert settings.audit_max_entries == 500
+
+
+def test_bad_access_settings_are_explained() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, **REQUIRED, ASSIGN_ALLOW_SELF_LINK="perhaps")
+    assert "invalid ASSIGN_ALLOW_SELF_LINK" in str(caught.value)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import actions, commands
+from bot.slack.listeners import actions, commands, events, shortcuts, views
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
     commands.register(app, deps)
     actions.register(app, deps)
+    events.register(app, deps)
+    views.register(app, deps)
+    shortcuts.register(app, deps)

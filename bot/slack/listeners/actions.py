@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -15,6 +16,8 @@ from bot.slack.execute import ResponseUrlSurface, execute
 from bot.slack.ui_ids import Action
 from bot.slack.wording import describe
 from bot.store.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -43,9 +46,14 @@ def register(app: AsyncApp, deps: Deps) -> None:
 async def _take(
     deps: Deps, body: dict[str, Any], respond: AsyncRespond, *, confirm: bool
 ) -> Confirmation | None:
-    """The confirmation, taken once; or an answer to the clicker and None."""
+    """The confirmation, taken once; or an answer to the clicker and None.
+
+    Never raises: Bolt forgets an ack when the listener fails right after it (Slack then
+    shows the clicker an error), and before the take nothing has happened, so saying
+    "nothing was assigned" is true.
+    """
     token = _button_value(body)
-    clicker = str(body.get("user", {}).get("id", ""))
+    clicker = _clicker(body)
     try:
         if confirm:
             return await deps.service.confirm(token, clicker)
@@ -57,18 +65,34 @@ async def _take(
         await _say(respond, describe(exc), replace_original=expired)
     except (ServiceError, StoreUnavailable) as exc:
         await _say(respond, describe(exc), replace_original=False)
+    except Exception:
+        log.exception("taking a confirmation failed")
+        await _say(respond, describe(RuntimeError()), replace_original=False)
     return None
 
 
 def _button_value(body: dict[str, Any]) -> str:
-    actions = body.get("actions") or [{}]
-    return str(actions[0].get("value", ""))
+    """The clicked button's value; "" for a payload without one (the store then finds none)."""
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    value = first.get("value") if isinstance(first, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _clicker(body: dict[str, Any]) -> str:
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    return user_id if isinstance(user_id, str) else ""
 
 
 async def _say(respond: AsyncRespond, text: str, *, replace_original: bool) -> None:
-    await respond(
-        replace_original=replace_original,
-        response_type="ephemeral",
-        blocks=blocks.error_blocks(text),
-        text=text[:300],
-    )
+    """Best effort: a payload without a usable response_url gets a log line instead."""
+    try:
+        await respond(
+            replace_original=replace_original,
+            response_type="ephemeral",
+            blocks=blocks.error_blocks(text),
+            text=text[:300],
+        )
+    except Exception as exc:
+        log.warning("could not answer a click: %s", type(exc).__name__)

@@ -6,12 +6,14 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.grammar import (
     HELP_EXAMPLES,
     Assign,
     Command,
     Help,
+    History,
     Link,
     ListUsers,
     Me,
@@ -25,6 +27,7 @@ from bot.sgp.errors import SGPError
 from bot.slack import blocks
 from bot.slack import mrkdwn as md
 from bot.slack.deps import Deps
+from bot.slack.opening import open_form_from_command
 from bot.slack.ui_ids import COMMAND
 from bot.slack.wording import describe
 from bot.store.errors import StoreUnavailable
@@ -35,8 +38,13 @@ USERS_LISTED = 100
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_assign(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_assign(
+        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
+        if not str(command.get("text", "")).strip():  # no text: the modal form (`help` helps)
+            await open_form_from_command(client, deps, command, respond)
+            return
         requester = Requester(
             team_id=str(command.get("team_id", "")),
             user_id=str(command.get("user_id", "")),
@@ -45,18 +53,19 @@ def register(app: AsyncApp, deps: Deps) -> None:
         )
         try:
             parsed = parse(str(command.get("text", "")), max_ids=deps.max_task_ids)
-            answer = await _answer(parsed, requester, deps)
+            answer = await answer_command(parsed, requester, deps)
         except (UsageError, ServiceError, SGPError, StoreUnavailable) as exc:
             answer = blocks.error_blocks(describe(exc))
         except Exception:
             log.exception("%s failed", COMMAND)
             answer = blocks.error_blocks(describe(RuntimeError()))
-        await respond(blocks=answer, text=_fallback(answer), response_type="ephemeral")
+        await respond(blocks=answer, text=fallback_text(answer), response_type="ephemeral")
 
     app.command(COMMAND)(on_assign)
 
 
-async def _answer(parsed: Command, requester: Requester, deps: Deps) -> blocks.Blocks:
+async def answer_command(parsed: Command, requester: Requester, deps: Deps) -> blocks.Blocks:
+    """What to show the requester for a parsed command; shared by `/assign` and mentions."""
     service = deps.service
     team = requester.team_id
     if isinstance(parsed, Help):
@@ -83,12 +92,19 @@ async def _answer(parsed: Command, requester: Requester, deps: Deps) -> blocks.B
         linked = await service.linked_platform_user(team, requester.user_id)
         if linked is None:
             return blocks.notice_blocks(
-                "You have no linked platform account yet. An admin can link you with "
-                f"`{COMMAND} link @you <platform-user-id>`."
+                "You have no linked platform account yet. "
+                + (
+                    f"Link yourself with `{COMMAND} link me <platform-user-id>`."
+                    if service.policy.allow_self_link
+                    else f"An admin can link you with `{COMMAND} link @you <platform-user-id>`."
+                )
             )
         return blocks.notice_blocks(f"You are linked to platform user {md.code(linked)}.")
     if isinstance(parsed, ListUsers):
         return _users_blocks(await service.links(team))
+    if isinstance(parsed, History):
+        records = await service.history(team, requester.user_id, parsed.count)
+        return blocks.history_blocks(records, parsed.count)
     raise TypeError(f"unhandled command {parsed!r}")
 
 
@@ -114,7 +130,7 @@ def _target(assignee: Any, requester: Requester) -> str:
     return requester.user_id if isinstance(assignee, Me) else str(assignee.user_id)
 
 
-def _fallback(answer: blocks.Blocks) -> str:
+def fallback_text(answer: blocks.Blocks) -> str:
     """Plain text for notifications: the first section's text."""
     for block in answer:
         text = block.get("text")

@@ -130,6 +130,7 @@ STORE_CALLS: list[tuple[str, StoreCall]] = [
     ("confirmations.peek", lambda s: s.confirmations.peek(VALID_TOKEN)),
     ("confirmations.take", lambda s: s.confirmations.take(VALID_TOKEN, "confirmed")),
     ("confirmations.ending", lambda s: s.confirmations.ending(VALID_TOKEN)),
+    ("events.first_delivery", lambda s: s.events.first_delivery("Ev01")),
 ]
 
 

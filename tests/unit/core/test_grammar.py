@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,10 +12,12 @@ from hypothesis import strategies as st
 from bot.core import ids
 from bot.core.grammar import (
     HELP_EXAMPLES,
+    MAX_TEXT_CHARS,
     Assign,
     AssigneeRef,
     Command,
     Help,
+    History,
     Link,
     ListUsers,
     Me,
@@ -25,6 +28,7 @@ from bot.core.grammar import (
     WhoAmI,
     parse,
 )
+from bot.slack.wording import describe
 
 U1 = SlackUser("U1")
 U2 = SlackUser("U2")
@@ -172,7 +176,7 @@ ERRORS: list[tuple[str, str]] = [
     ("lnik <@U1> x", "did you mean `link`?"),
     ("lnik @a x", "I don't know `lnik`"),
     ("frobnicate", "I don't know `frobnicate`"),
-    ("frobnicate", "`help`, `link`, `unlink`, `whoami` and `users`"),
+    ("frobnicate", "`help`, `link`, `unlink`, `whoami`, `users` and `history`"),
     ("frobnicate", "/assign eval_123 t1 t2 to @alice"),
     ("hepl", "did you mean `help`?"),
     ("whomai", "did you mean `whoami`?"),
@@ -304,7 +308,7 @@ def test_every_help_example_parses(text: str, meaning: str) -> None:
 
 def test_help_examples_cover_every_command() -> None:
     kinds = {type(parse(as_slack_sends(text))) for text, _ in HELP_EXAMPLES}
-    assert kinds == {Assign, Link, Unlink, WhoAmI, ListUsers, Help}
+    assert kinds == {Assign, Link, Unlink, WhoAmI, ListUsers, History, Help}
 
 
 def test_help_example_meanings() -> None:
@@ -430,7 +434,7 @@ def test_parse_returns_a_command_or_raises_usage_error(text: str) -> None:
         assert error.message
         assert len(error.message) < 500
     else:
-        assert isinstance(command, Assign | Link | Unlink | WhoAmI | ListUsers | Help)
+        assert isinstance(command, Assign | Link | Unlink | WhoAmI | ListUsers | History | Help)
 
 
 RESERVED = {"to", "me", "and", "assign", *("help", "link", "unlink", "whoami", "users")}
@@ -500,3 +504,100 @@ def test_generated_requests_parse_to_exactly_their_parts(
         duplicates_dropped=len(task_ids) - len(unique),
         assignees=tuple(dict.fromkeys(person for _, person in people)),
     )
+
+
+# -- history ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("history", History(10)),
+        ("HISTORY", History(10)),
+        ("assign history 20", History(20)),
+        ("history 1", History(1)),
+        ("history 100", History(100)),
+        ("history, 5", History(5)),
+        ("history 007", History(7)),
+    ],
+)
+def test_history(text: str, expected: History) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("history 0", "`history` shows 1 to 100 assignments, not `0`"),
+        ("history 101", "not `101`"),
+        ("history 99999999999999999999", "1 to 100"),
+        ("history lots", "`lots` is not a number"),
+        ("history -5", "`-5` is not a number"),
+        ("history 5 6", "`history` takes one number; remove `6`"),
+        ("history <@U1>", "is not a number"),
+        ("history \u0665", "is not a number"),  # an Arabic-Indic five is a digit, not ours
+        ("histroy", "did you mean `history`?"),
+    ],
+)
+def test_history_errors(text: str, fragment: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        parse(text)
+    assert fragment in raised.value.message
+
+
+# -- hostile size ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "eval_1 " + "t1 " * 400_000 + "to me",
+        "x" * (MAX_TEXT_CHARS + 1),
+        "eval_1 t1 to me " + "\ufdfa" * (MAX_TEXT_CHARS // 10),  # NFKC makes each one 18
+    ],
+    ids=["a-megabyte", "one-over", "nfkc-expansion"],
+)
+def test_text_over_the_cap_is_refused_before_parsing(text: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(UsageError) as raised:
+        parse(text)
+    assert time.perf_counter() - started < 0.5
+    assert f"more than the {MAX_TEXT_CHARS:,} I read" in raised.value.message
+    assert "smaller requests" in raised.value.message
+
+
+def test_text_at_the_cap_is_read() -> None:
+    text = "eval_1 t1 to me"
+    padded = text + " " * (MAX_TEXT_CHARS - len(text))
+    assert parse(padded) == assign(("t1",), ME)
+
+
+# -- nothing a person typed comes back as a ping or a link -------------------------------------
+
+HOSTILE = st.sampled_from(
+    [
+        "<!channel>",
+        "<!here>",
+        "<!everyone>",
+        "<@UEVIL>",
+        "<@UEVIL|evil>",
+        "<http://x|y>",
+        "<https://evil.example/evaluations/e1|click>",
+        "<!subteam^S1|@team>",
+        "&lt;!channel&gt;",
+        "&lt;@UEVIL&gt;",
+        "<#C1|general>",
+        "<mailto:a@b|mail>",
+    ]
+)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(HOSTILE | SLACKISH | st.text(max_size=6), min_size=1, max_size=12).map(" ".join))
+def test_error_messages_never_carry_markup_a_person_typed(text: str) -> None:
+    """Errors quote what was typed; as rendered (describe) nothing can ping or link."""
+    try:
+        parse(text)
+    except UsageError as error:
+        shown = describe(error)
+        assert "<" not in shown and ">" not in shown, shown

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import timedelta
 
@@ -134,3 +136,11 @@ def test_dates_render_in_the_readers_time_zone() -> None:
     request = confirmation(("user-a", None, ["t1"]))
     stamp = int((NOW + timedelta(minutes=15)).timestamp())
     assert f"<!date^{stamp}^" in dump(blocks.preview_blocks(request, "tok"))
+
+
+def test_detail_csv_never_carries_a_spreadsheet_formula() -> None:
+    request = confirmation(("user-a", "UA", ["t1"]))
+    error = UnprocessableEntityError('=HYPERLINK("http://evil")', status=422)
+    summary = summarize(request, [[ChunkResult(("t1",), error=error)]])
+    [_, row] = list(csv.reader(io.StringIO(blocks.detail_csv(summary))))
+    assert row[-1] == '\'=HYPERLINK("http://evil")'

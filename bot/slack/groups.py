@@ -1,0 +1,103 @@
+"""Slack user groups for ASSIGN_ALLOWED_GROUPS: handle -> id -> members, cached in Redis.
+
+`usergroups.list` maps handles (`eval-leads`) to ids (`S0123ABC`); `usergroups.users.list` gives
+a group's members. Both are tier-2 methods (about 20 calls a minute), and membership changes
+rarely, so answers are cached for a few minutes (ASSIGN_GROUP_CACHE_SECONDS) in the bot's store,
+shared by all its processes. Needs the `usergroups:read` scope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Final
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.service import GroupsUnavailable
+from bot.store.cache import Cache
+
+log = logging.getLogger(__name__)
+
+_GROUP_ID: Final = re.compile(r"S[A-Z0-9]{2,}")
+_MEMBERS: Final = "usergroup-members"
+_HANDLES: Final = "usergroup-handles"
+_SLACK_FAILURES: Final = (
+    SlackApiError,
+    SlackClientError,
+    aiohttp.ClientError,
+    asyncio.TimeoutError,
+    OSError,
+)
+
+
+def is_group_id(name: str) -> bool:
+    """`S0123ABC` is an id; handles are lower case (`eval-leads`)."""
+    return _GROUP_ID.fullmatch(name) is not None
+
+
+def normal_group(group: str) -> str:
+    """`@eval-leads`, ` Eval-Leads ` -> `eval-leads`; ids (`S0123ABC`) are kept as they are."""
+    name = group.strip()
+    return name if is_group_id(name) else name.lstrip("@").lower()
+
+
+class SlackGroupDirectory:
+    """GroupDirectory over the Slack Web API, with a Redis cache in front of it."""
+
+    def __init__(self, client: AsyncWebClient, cache: Cache, ttl_seconds: int = 300) -> None:
+        self.client = client
+        self.cache = cache
+        self.ttl_seconds = ttl_seconds
+
+    async def members(self, group: str) -> frozenset[str]:
+        """Slack user ids in `group` (a handle or an id); empty for a group Slack does not know.
+
+        Raises GroupsUnavailable when Slack cannot answer, so the caller can say "try again"
+        instead of a wrong "you are not allowed".
+        """
+        group_id = await self._group_id(normal_group(group))
+        if group_id is None:
+            log.warning("no Slack user group %r: check ASSIGN_ALLOWED_GROUPS", group[:80])
+            return frozenset()
+        cached = await self.cache.get(_MEMBERS, group_id)
+        if isinstance(cached, list):
+            return frozenset(str(user) for user in cached)
+        try:
+            response = await self.client.usergroups_users_list(usergroup=group_id)
+        except _SLACK_FAILURES as exc:
+            raise GroupsUnavailable(_failure(exc, "usergroups.users.list")) from None
+        users = [str(user) for user in response.get("users") or []]
+        await self.cache.put(_MEMBERS, group_id, users, self.ttl_seconds)
+        return frozenset(users)
+
+    async def _group_id(self, name: str) -> str | None:
+        if is_group_id(name):
+            return name
+        handles = await self.cache.get(_HANDLES, "all")
+        if not isinstance(handles, dict):
+            try:
+                response = await self.client.usergroups_list()
+            except _SLACK_FAILURES as exc:
+                raise GroupsUnavailable(_failure(exc, "usergroups.list")) from None
+            handles = {
+                str(group.get("handle", "")).lower(): str(group.get("id", ""))
+                for group in response.get("usergroups") or []
+                if isinstance(group, dict) and group.get("handle") and group.get("id")
+            }
+            await self.cache.put(_HANDLES, "all", handles, self.ttl_seconds)
+        found = handles.get(name)
+        return str(found) if found else None
+
+
+def _failure(exc: BaseException, method: str) -> str:
+    """A log-safe reason: Slack's error code, or the exception's type (never a URL or token)."""
+    if isinstance(exc, SlackApiError):
+        reason = str(exc.response.get("error", "unknown_error"))
+    else:
+        reason = type(exc).__name__
+    log.warning("%s failed: %s", method, reason)
+    return f"{method}: {reason}"

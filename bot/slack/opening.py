@@ -1,0 +1,99 @@
+"""Opening the modal form, from `/assign` with no text or from a shortcut.
+
+views.open goes first: a trigger_id lives 3 seconds and works once, so nothing slow may run
+before it. The draft (where the form came from) is written to Redis after.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core import form
+from bot.core.form import Draft
+from bot.slack import blocks, modals
+from bot.slack import mrkdwn as md
+from bot.slack.deps import Deps
+from bot.slack.ui_ids import COMMAND
+from bot.store.drafts import new_draft_key
+from bot.store.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Why and where a form opens: the trigger, who, the conversation, and what a message held."""
+
+    trigger_id: str
+    team_id: str
+    user_id: str
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    evaluation_id: str | None = None
+    #: More evaluations the message names; the form says it picked the first.
+    other_evaluations: tuple[str, ...] = ()
+    task_ids: tuple[str, ...] = ()
+    from_message: bool = False
+
+
+async def open_form(client: AsyncWebClient, deps: Deps, opening: Opening) -> None:
+    """views.open first (the trigger lives 3 seconds), then remember the draft.
+
+    Raises SlackApiError when Slack refuses to open it; the caller tells the person.
+    """
+    key = new_draft_key()
+    text, carried = form.prefill(opening.task_ids)
+    view = modals.form_view(
+        draft_key=key,
+        requester_id=opening.user_id,
+        channel_id=opening.channel_id,
+        max_task_ids=deps.max_task_ids,
+        evaluation_id=opening.evaluation_id,
+        other_evaluations=opening.other_evaluations,
+        task_ids_text=text,
+        carried=carried,
+        from_message=opening.from_message,
+    )
+    await client.views_open(trigger_id=opening.trigger_id, view=view)
+    draft = Draft(
+        team_id=opening.team_id,
+        requester_id=opening.user_id,
+        channel_id=opening.channel_id,
+        thread_ts=opening.thread_ts,
+        task_ids=carried,
+    )
+    try:
+        await deps.service.save_draft(key, draft)
+    except StoreUnavailable:
+        # The form still works: it loses only the thread to reply in and any carried ids,
+        # and a submission that needed those says so.
+        log.warning("could not save the draft of a form")
+
+
+async def open_form_from_command(
+    client: AsyncWebClient, deps: Deps, command: Mapping[str, Any], respond: AsyncRespond
+) -> None:
+    """`/assign` with no text: the form, defaulting to the command's channel."""
+    opening = Opening(
+        trigger_id=str(command.get("trigger_id", "")),
+        team_id=str(command.get("team_id", "")),
+        user_id=str(command.get("user_id", "")),
+        channel_id=str(command.get("channel_id", "")) or None,
+    )
+    try:
+        await open_form(client, deps, opening)
+    except SlackApiError as exc:
+        error = str(exc.response.get("error", "unknown_error"))
+        log.warning("could not open the form: %s", error)
+        text = (
+            f"I could not open the form ({md.escape(error)}). Try again, or type the request: "
+            f"`{COMMAND} eval_123 t1 t2 to @alice` (`{COMMAND} help` for more)."
+        )
+        await respond(blocks=blocks.error_blocks(text), text=text, response_type="ephemeral")

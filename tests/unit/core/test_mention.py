@@ -1,0 +1,105 @@
+"""Reading a mention in the light of its thread: which evaluation, or which question to ask."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.extract import Extracted
+from bot.core.grammar import Assign, Help, Me, SlackUser, UsageError, WhoAmI
+from bot.core.mention import parse_mention, strip_bot_mention
+
+ONE = Extracted("eval_1", ("t1", "t2"), ("eval_1",))
+SEVERAL = Extracted("eval_1", (), ("eval_1", "eval_2"))
+NONE = Extracted(None, ("t1", "t2"))
+URL = "<https://app.sgp.scale.com/evaluations/eval_9|eval>"
+
+
+def read(text: str, thread: Extracted | None) -> Assign:
+    parsed = parse_mention(text, max_ids=100, thread=thread)
+    assert isinstance(parsed, Assign)
+    return parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "bot", "expected"),
+    [
+        ("<@UBOT> t1 to me", "UBOT", "t1 to me"),
+        ("<@UBOT|assign-bot> t1 to me", "UBOT", "t1 to me"),
+        ("t1 <@UBOT> to me <@UBOT>", "UBOT", "t1   to me"),
+        ("<@UOTHER> t1", "UBOT", "<@UOTHER> t1"),
+        ("<@UBOT> t1", None, "<@UBOT> t1"),
+    ],
+)
+def test_strip_bot_mention(text: str, bot: str | None, expected: str) -> None:
+    assert strip_bot_mention(text, bot) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "thread", "evaluation", "tasks"),
+    [
+        ("eval_5 t1 to me", None, "eval_5", ("t1",)),
+        ("t1 t2 to me", ONE, "eval_1", ("t1", "t2")),
+        ("assign t1 t2 to me", ONE, "eval_1", ("t1", "t2")),
+        ("eval_1 t1 to me", ONE, "eval_1", ("t1",)),
+        (f"{URL} t1 to me", ONE, "eval_9", ("t1",)),
+        ("eval_2 t1 to me", SEVERAL, "eval_2", ("t1",)),
+        (f"{URL} t1 to me", SEVERAL, "eval_9", ("t1",)),
+        ("eval_5 t1 to me", NONE, "eval_5", ("t1",)),
+        ("eval_5 t1 to me", Extracted(None, ()), "eval_5", ("t1",)),
+    ],
+)
+def test_which_evaluation(
+    text: str, thread: Extracted | None, evaluation: str, tasks: tuple[str, ...]
+) -> None:
+    parsed = read(text, thread)
+    assert (parsed.evaluation_id, parsed.task_ids, parsed.assignees) == (evaluation, tasks, (Me(),))
+
+
+@pytest.mark.parametrize(
+    ("text", "thread", "message"),
+    [
+        ("t1 to me", SEVERAL, "names several evaluations (`eval_1`, `eval_2`)"),
+        ("t1 t2 to me", NONE, "lists `t1` as a task but names no evaluation"),
+        ("t1 to me", NONE, "Which tasks?"),
+        ("t1 to me", Extracted(None, ()), "names no evaluation I can read"),
+        ("t1 t2", SEVERAL, "Who should get these tasks? "),
+        ("eval_2 t1", SEVERAL, "Who should get these tasks?"),
+    ],
+)
+def test_questions(text: str, thread: Extracted, message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_mention(text, max_ids=100, thread=thread)
+    assert message in caught.value.message
+
+
+def test_an_evaluation_named_in_the_thread_is_not_repeated_when_one_is_asked_for() -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_mention("eval_2 t1", max_ids=100, thread=SEVERAL)
+    assert "several evaluations" not in caught.value.message
+
+
+def test_many_evaluations_are_listed_briefly() -> None:
+    many = Extracted("e0", (), tuple(f"e{i}" for i in range(9)))
+    with pytest.raises(UsageError) as caught:
+        parse_mention("t1 to me", max_ids=100, thread=many)
+    assert "`e4` and 4 more" in caught.value.message
+
+
+@pytest.mark.parametrize("thread", [None, ONE, SEVERAL, NONE])
+def test_other_commands_ignore_the_thread(thread: Extracted | None) -> None:
+    assert parse_mention("help", max_ids=100, thread=thread) == Help()
+    assert parse_mention("", max_ids=100, thread=thread) == Help()
+    assert parse_mention("whoami", max_ids=100, thread=thread) == WhoAmI()
+    with pytest.raises(UsageError) as caught:
+        parse_mention("link", max_ids=100, thread=thread)
+    assert "evaluation" not in caught.value.message
+
+
+def test_people_are_read_as_in_a_command() -> None:
+    parsed = read("t1 to <@UALICE|alice>", ONE)
+    assert parsed.assignees == (SlackUser("UALICE"),)
+
+
+def test_the_id_limit_applies() -> None:
+    with pytest.raises(UsageError, match="more than the 2"):
+        parse_mention("t1 t2 t3 to me", max_ids=2, thread=ONE)
