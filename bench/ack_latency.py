@@ -84,13 +84,23 @@ def percentiles(latencies: list[float]) -> dict[str, float]:
 
 
 @contextmanager
-def process(args: list[str], env: dict[str, str] | None = None) -> Iterator[None]:
+def process(
+    args: list[str], env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     child = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        yield
+        yield child
     finally:
         child.terminate()
         child.wait(timeout=30)
+
+
+def memory_mib(pid: int, field: str) -> float:
+    """VmRSS (now) or VmHWM (peak) of a process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(field)
 
 
 def wait_ready(url: str) -> None:
@@ -133,7 +143,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             minimal_url = f"http://127.0.0.1:{minimal_port}/slack/events"
             env = bot_environment(slack.base_url, platform.url, bot_port)
             with (
-                process([sys.executable, "-m", "bot"], env),
+                process([sys.executable, "-m", "bot"], env) as bot_process,
                 process(
                     [
                         sys.executable,
@@ -148,6 +158,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             ):
                 wait_ready(bot_url)
                 wait_ready(minimal_url)
+                results["bot_idle_rss_mib"] = memory_mib(bot_process.pid, "VmRSS")
                 link = form(f"link <@{LEAD}> user-lead", ADMIN, response_url)
                 asyncio.run(load(bot_url, [link], 1))
                 for name, url in (("bot", bot_url), ("minimal", minimal_url)):
@@ -158,6 +169,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         "saturation_rps": args.saturation / wall
                     }
                 results["bot_during_job"] = during_job(bot_url, slack, response_url, command, args)
+                results["bot_peak_rss_mib"] = memory_mib(bot_process.pid, "VmHWM")
     finally:
         slack_server.stop()
     return results
@@ -218,6 +230,10 @@ def main() -> None:
     print(
         f"{'bot during a job':<18} p50 {busy['p50_ms']:6.1f} ms  p95 {busy['p95_ms']:6.1f} ms  "
         f"p99 {busy['p99_ms']:6.1f} ms  (10,000-id job took {busy['job_seconds']:.1f} s)"
+    )
+    print(
+        f"bot RSS: {results['bot_idle_rss_mib']:.0f} MiB idle, "
+        f"{results['bot_peak_rss_mib']:.0f} MiB peak (through the 10,000-id job)"
     )
     print(
         f"bot p99 / minimal p99 = {bot['p99_ms'] / minimal['p99_ms']:.2f} (target: under 100 ms "
