@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import resource
 import time
 import tracemalloc
 from datetime import UTC, datetime
+from pathlib import Path
 
 import fakeredis
 
@@ -76,6 +78,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--per-request", type=float, default=0.2)
     parser.add_argument("--per-id", type=float, default=0.0004)
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument(
         "--trace-memory",
         action="store_true",
@@ -105,6 +108,22 @@ def main() -> None:
     print(f"wall={elapsed:.3f}s ideal={ideal:.3f}s ratio={elapsed / ideal:.3f} (target <= 1.25)")
     traced = f"peak traced allocations={peak / 2**20:.1f} MiB, " if args.trace_memory else ""
     print(f"{traced}peak RSS of the bot's process={rss_mb:.0f} MiB")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        figures = {
+            "ids": args.ids,
+            "chunk_size": args.chunk_size,
+            "concurrency": args.concurrency,
+            "per_request": args.per_request,
+            "per_id": args.per_id,
+            "wall": elapsed,
+            "ideal": ideal,
+            "ratio": elapsed / ideal,
+            "requests": stats.patch_requests,
+            "max_in_flight": stats.max_in_flight,
+            "peak_rss_mib": rss_mb,
+        }
+        args.json.write_text(json.dumps(figures, indent=2))
     if assigned != args.ids or elapsed / ideal > 1.25:
         raise SystemExit(1)
 
