@@ -8,18 +8,23 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 
 from bot.core.authz import AccessPolicy
 from bot.logs import install_redaction
+from bot.metrics import Metrics
+from bot.runner import JobRunner
 from bot.service import AssignService
 from bot.settings import Settings
 from bot.sgp.client import SGPClient
 from bot.slack.app import build_app, web_client
 from bot.slack.deps import Deps
+from bot.slack.execute import JobProcessor
 from bot.slack.groups import SlackGroupDirectory
 from bot.store.connection import Store, open_store
 from bot.web import create_web_app
+from bot.worker import Worker, consumer_name
 
 
 @dataclass
@@ -31,13 +36,20 @@ class Runtime:
     bolt_app: AsyncApp
     web_app: Starlette
     aclose: Callable[[], Awaitable[None]]
+    worker: Worker
+    metrics: Metrics
+    #: `python -m bot worker`: the worker, with only /healthz and /metrics served.
+    worker_app: Starlette
 
 
-def build_runtime(settings: Settings, *, store: Store | None = None) -> Runtime:
+def build_runtime(
+    settings: Settings, *, store: Store | None = None, metrics: Metrics | None = None
+) -> Runtime:
     install_redaction(_secrets(settings))
     store = store or open_store(settings.redis_url, settings.redis_key_prefix)
     store.audit.max_entries = settings.audit_max_entries
-    client = web_client(settings)
+    metrics = metrics or Metrics()
+    client = web_client(settings, metrics)
     sgp = SGPClient(
         base_url=settings.sgp_base_url,
         api_key=settings.sgp_api_key.get_secret_value(),
@@ -46,6 +58,7 @@ def build_runtime(settings: Settings, *, store: Store | None = None) -> Runtime:
         max_retries=settings.sgp_max_retries,
         chunk_size=settings.chunk_size,
         concurrency=settings.concurrency,
+        observer=metrics.platform_request,
     )
     service = AssignService(
         store=store,
@@ -59,6 +72,7 @@ def build_runtime(settings: Settings, *, store: Store | None = None) -> Runtime:
             allow_self_link=settings.assign_allow_self_link,
         ),
         groups=SlackGroupDirectory(client, store.cache, settings.group_cache_seconds),
+        metrics=metrics,
     )
     deps = Deps(
         service=service,
@@ -66,13 +80,53 @@ def build_runtime(settings: Settings, *, store: Store | None = None) -> Runtime:
         csv_threshold=settings.thread_csv_threshold,
     )
     bolt_app = build_app(settings, deps, client=client)
+    worker = build_worker(settings, service, store, sgp, client)
 
     async def close() -> None:
         await sgp.aclose()
         await store.aclose()
 
-    web_app = create_web_app(bolt_app, store, on_shutdown=close)
-    return Runtime(settings, store, sgp, service, bolt_app, web_app, close)
+    web_app = create_web_app(
+        bolt_app,
+        store,
+        on_shutdown=close,
+        background=worker.run if settings.worker_in_web else None,
+        metrics=metrics,
+    )
+    worker_app = create_web_app(
+        None, store, on_shutdown=close, background=worker.run, metrics=metrics
+    )
+    return Runtime(
+        settings, store, sgp, service, bolt_app, web_app, close, worker, metrics, worker_app
+    )
+
+
+def build_worker(
+    settings: Settings,
+    service: AssignService,
+    store: Store,
+    sgp: SGPClient,
+    client: AsyncWebClient,
+) -> Worker:
+    """A worker for this process: its own consumer name, the shared store and clients."""
+    lease_ms = settings.worker_lease_seconds * 1000
+    consumer = consumer_name()
+    processor = JobProcessor(
+        service=service,
+        jobs=store.jobs,
+        runner=JobRunner(store.jobs, sgp, consumer, lease_ms),
+        client=client,
+        csv_threshold=settings.thread_csv_threshold,
+        lease_ms=lease_ms,
+    )
+    return Worker(
+        store.jobs,
+        processor,
+        consumer=consumer,
+        lease_ms=lease_ms,
+        max_jobs=settings.worker_jobs,
+        give_up=processor.give_up,
+    )
 
 
 def _secrets(settings: Settings) -> list[str | None]:

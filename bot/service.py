@@ -5,30 +5,39 @@ Knows nothing of Slack: a listener turns a payload into these calls and renders 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.core import query as task_query
 from bot.core.audit import AuditRecord, audit_record
 from bot.core.authz import AccessPolicy, Refusal
 from bot.core.confirmation import Assignee, Confirmation, Share
 from bot.core.form import Draft
 from bot.core.grammar import Assign, AssigneeRef, Me, PlatformUser, SlackUser
-from bot.core.outcome import Summary, summarize
+from bot.core.job import Job, SurfaceRef
+from bot.core.outcome import Summary, judge
 from bot.core.plan import split_evenly
+from bot.core.query import NextTasks, TaskChecks, UnassignedTasks
+from bot.core.undo import Snapshot, UndoResult, plan_undo, take_snapshot
+from bot.matching import DEFAULT_TTL_SECONDS as MATCH_TTL_SECONDS
+from bot.matching import EmailDirectory, EmailMatcher
+from bot.metrics import Metrics, shared_default
+from bot.runner import decode_chunk
 from bot.sgp.client import SGPClient
-from bot.sgp.models import ChunkResult
+from bot.sgp.errors import SGPError
+from bot.sgp.models import ListedTask
+from bot.store.confirmations import is_token_shaped
 from bot.store.connection import Store
 from bot.store.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 #: One JSON line per executed assignment, the same record as the audit stream's.
 audit_log = logging.getLogger("bot.audit")
-
-ProgressCallback = Callable[[int, int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -67,10 +76,21 @@ class ConfirmationGone(ServiceError):
         self.ending = ending
 
 
+class RetryGone(ServiceError):
+    """Nothing to retry: already retried, nothing failed, or the job is no longer known."""
+
+    def __init__(self, *, already: bool) -> None:
+        super().__init__("already retried" if already else "nothing to retry")
+        self.already = already
+
+
 class NotRequester(ServiceError):
-    def __init__(self, requester_id: str) -> None:
-        super().__init__(f"only {requester_id} or an admin may answer this confirmation")
+    """Someone other than the requester (or an admin) clicked; `action` is what they tried."""
+
+    def __init__(self, requester_id: str, action: str = "answer this confirmation") -> None:
+        super().__init__(f"only {requester_id} or an admin may {action}")
         self.requester_id = requester_id
+        self.action = action
 
 
 class NotAdmin(ServiceError):
@@ -101,6 +121,23 @@ class NotAllowed(ServiceError):
         self.groups_unchecked = groups_unchecked
 
 
+class NothingToPick(ServiceError):
+    """A query (`next 50`, `unassigned`) found no pending, unassigned task in the evaluation."""
+
+    def __init__(self, evaluation_id: str, query: NextTasks | UnassignedTasks) -> None:
+        super().__init__(f"no pending, unassigned tasks in {evaluation_id}")
+        self.evaluation_id = evaluation_id
+        self.query = query
+
+
+class UndoGone(ServiceError):
+    """The Undo cannot run: `already` undone, or expired (24 hours) / never known."""
+
+    def __init__(self, *, already: bool) -> None:
+        super().__init__("already undone" if already else "no longer available")
+        self.already = already
+
+
 class GroupsUnavailable(Exception):
     """A GroupDirectory could not answer (Slack down, scope missing): membership is unknown."""
 
@@ -122,33 +159,66 @@ class AssignService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         policy: AccessPolicy | None = None,
         groups: GroupDirectory | None = None,
+        metrics: Metrics | None = None,
+        emails: EmailDirectory | None = None,
+        listing_seconds: float = 5.0,
     ) -> None:
-        """`policy` adds who may assign and self-linking; `admins` is the one list of admins."""
+        """`policy` adds who may assign and self-linking; `admins` is the one list of admins.
+
+        `emails` turns on matching unlinked Slack users by email (see `bot.matching`);
+        `listing_seconds` bounds the task listing read for a preview's warnings and an undo's
+        snapshot, which must never hold a request up for long.
+        """
+        self.metrics = metrics or shared_default()
         self.store = store
         self.sgp = sgp
         self.admins = admins
         self.policy = replace(policy or AccessPolicy(), admins=admins)
         self.groups = groups
+        self.listing_seconds = listing_seconds
+        self.matcher: EmailMatcher | None = None
+        if emails is not None:
+            self.use_emails(emails)
         self.confirmation_ttl_seconds = confirmation_ttl_seconds
         self.clock = clock
 
     # -- assigning ---------------------------------------------------------------------------
 
     async def prepare(
-        self, requester: Requester, command: Assign, note: str | None = None
+        self,
+        requester: Requester,
+        command: Assign,
+        note: str | None = None,
+        *,
+        check_seconds: float | None = None,
     ) -> Pending:
         """Resolve who gets what and park it until the requester confirms.
 
         The summary will go to `requester.channel_id` (in `requester.thread_ts` when set).
+        A query (`next 50`, `unassigned`) is run here, so the confirmation holds exactly the ids
+        the preview shows. Typed ids are looked up in the task listing for the preview's
+        warnings, within `check_seconds` (default `listing_seconds`); a listing that is slow
+        or fails leaves the preview without warnings, saying it could not check.
         """
         await self.check_may_assign(requester)
         assignees = await self.resolve(requester, command.assignees)
-        shares = tuple(
-            Share(assignee=assignee, task_ids=ids)
-            for assignee, ids in zip(
-                assignees, split_evenly(command.task_ids, len(assignees)), strict=True
+        task_ids = command.task_ids
+        if command.query is not None:
+            listed: list[ListedTask] | None = await self.sgp.list_evaluation_tasks(
+                command.evaluation_id
             )
-        )
+            task_ids = task_query.select(listed or [], command.query)
+            if not task_ids:
+                raise NothingToPick(command.evaluation_id, command.query)
+        else:
+            listed = await self._listing(command.evaluation_id, check_seconds)
+        pairs = list(zip(assignees, split_evenly(task_ids, len(assignees)), strict=True))
+        checks: TaskChecks = task_query.UNCHECKED
+        if listed is not None:
+            checks = task_query.check(
+                listed, [(assignee.platform_user_id, ids) for assignee, ids in pairs]
+            )
+        shares = tuple(Share(assignee=assignee, task_ids=ids) for assignee, ids in pairs)
         now = self.clock()
         confirmation = Confirmation(
             team_id=requester.team_id,
@@ -160,10 +230,13 @@ class AssignService:
             shares=shares,
             duplicates_dropped=command.duplicates_dropped,
             note=note,
+            query=command.query,
+            checks=checks,
             created_at=now,
             expires_at=now + timedelta(seconds=self.confirmation_ttl_seconds),
         )
         token = await self.store.confirmations.put(confirmation, self.confirmation_ttl_seconds)
+        self.metrics.confirmation("created")
         return Pending(token=token, confirmation=confirmation)
 
     async def check_may_assign(self, requester: Requester) -> None:
@@ -208,22 +281,58 @@ class AssignService:
         return await self.store.drafts.get(key)
 
     async def resolve(self, requester: Requester, refs: Sequence[AssigneeRef]) -> list[Assignee]:
-        """Turn mentions into platform users; all unlinked ones are reported together."""
+        """Turn mentions into platform users; all unlinked ones are reported together.
+
+        An explicit link always wins; a Slack user without one is matched by email when an
+        email directory is configured (see `bot.matching`); whoever is still unknown is named
+        in UnlinkedAssignees.
+        """
         slack_ids = [_slack_id(ref, requester) for ref in refs]
         wanted = [slack_id for slack_id in slack_ids if slack_id is not None]
         linked = await self.store.identities.get_many(requester.team_id, wanted) if wanted else {}
         missing = [slack_id for slack_id in dict.fromkeys(wanted) if slack_id not in linked]
-        if missing:
-            raise UnlinkedAssignees(missing, self.admins)
+        matched: dict[str, str] = {}
+        if missing and self.matcher is not None:
+            matched = await self.matcher.match(requester.team_id, missing)
+        unknown = [slack_id for slack_id in missing if slack_id not in matched]
+        if unknown:
+            raise UnlinkedAssignees(unknown, self.admins)
         assignees: list[Assignee] = []
         for ref, slack_id in zip(refs, slack_ids, strict=True):
             if isinstance(ref, PlatformUser):
                 assignees.append(Assignee(platform_user_id=ref.user_id))
-            elif slack_id is not None:
+            elif slack_id is not None and slack_id in linked:
                 assignees.append(
                     Assignee(platform_user_id=linked[slack_id], slack_user_id=slack_id)
                 )
+            elif slack_id is not None:
+                assignees.append(
+                    Assignee(
+                        platform_user_id=matched[slack_id],
+                        slack_user_id=slack_id,
+                        matched_by_email=True,
+                    )
+                )
         return list(dict.fromkeys(assignees))
+
+    def use_emails(self, emails: EmailDirectory, ttl_seconds: int = MATCH_TTL_SECONDS) -> None:
+        """Match Slack users without a link by email, through `emails` (e.g. Slack's API)."""
+        self.matcher = EmailMatcher(
+            emails=emails,
+            sgp=self.sgp,
+            cache=self.store.cache,
+            ttl_seconds=ttl_seconds,
+            listing_seconds=self.listing_seconds,
+        )
+
+    async def _listing(self, evaluation_id: str, seconds: float | None) -> list[ListedTask] | None:
+        """The evaluation's tasks, or None when the listing fails or takes over `seconds`."""
+        try:
+            async with asyncio.timeout(self.listing_seconds if seconds is None else seconds):
+                return await self.sgp.list_evaluation_tasks(evaluation_id)
+        except (SGPError, TimeoutError) as exc:
+            log.warning("could not list the tasks of %s: %s", evaluation_id, str(exc) or "too slow")
+            return None
 
     async def confirm(self, token: str, clicker_id: str) -> Confirmation:
         return await self._take(token, clicker_id, "confirmed")
@@ -234,12 +343,20 @@ class AssignService:
     async def _take(self, token: str, clicker_id: str, ending: str) -> Confirmation:
         pending = await self.store.confirmations.peek(token)
         if pending is None:
-            raise ConfirmationGone(await self.store.confirmations.ending(token))
+            raise await self._gone(token)
         self.check_may_answer(pending, clicker_id)
         taken = await self.store.confirmations.take(token, ending)  # type: ignore[arg-type]
         if taken is None:  # another click or process won the race
-            raise ConfirmationGone(await self.store.confirmations.ending(token))
+            raise await self._gone(token)
+        self.metrics.confirmation("confirmed" if ending == "confirmed" else "cancelled")
         return taken
+
+    async def _gone(self, token: str) -> ConfirmationGone:
+        """Why a confirmation cannot be taken; no known ending means it expired (counted)."""
+        ending = await self.store.confirmations.ending(token)
+        if ending is None:
+            self.metrics.confirmation("expired")
+        return ConfirmationGone(ending)
 
     def check_may_answer(self, confirmation: Confirmation, clicker_id: str) -> None:
         """Confirm, cancel or retry: raise NotRequester unless the requester or an admin clicked.
@@ -250,37 +367,132 @@ class AssignService:
             log.info("refused %s's click on %s's request", clicker_id, confirmation.requester_id)
             raise NotRequester(confirmation.requester_id)
 
-    async def run(
-        self, confirmation: Confirmation, on_progress: ProgressCallback | None = None
-    ) -> Summary:
-        """Call batch-assign for every share and judge what came back."""
-        total = confirmation.task_count
-        done = 0
-
-        async def count(result: ChunkResult) -> None:
-            nonlocal done
-            done += len(result.task_ids)
-            if on_progress is not None:
-                await on_progress(done, total)
-
-        results_per_share: list[list[ChunkResult]] = []
-        for share in confirmation.shares:
-            results = await self.sgp.assign_chunked(
-                confirmation.evaluation_id,
-                share.task_ids,
-                share.assignee.platform_user_id,
-                on_chunk=count,
-            )
-            results_per_share.append(results)
-        summary = summarize(confirmation, results_per_share)
+    async def submit(
+        self, confirmation: Confirmation, surface: SurfaceRef, retry_of: str | None = None
+    ) -> Job:
+        """Hand a confirmed request to the workers; whichever claims it runs it."""
+        job = Job(
+            id=self.store.jobs.new_id(),
+            confirmation=confirmation,
+            surface=surface,
+            created_at=self.clock(),
+            retry_of=retry_of,
+        )
+        await self.store.jobs.enqueue(job)
+        self.metrics.job_enqueued()
         log.info(
-            "assignment ran: evaluation=%s requester=%s requested=%d assigned=%d",
+            "job %s queued: evaluation=%s requester=%s tasks=%d",
+            job.id,
             confirmation.evaluation_id,
             confirmation.requester_id,
-            summary.requested,
-            summary.assigned,
+            confirmation.task_count,
         )
-        return summary
+        return job
+
+    async def retry_failed(
+        self, job_id: str, actor_id: str, channel_id: str, thread_ts: str
+    ) -> Job:
+        """A new job for the tasks whose requests failed, reporting into the summary's thread."""
+        job = await self.store.jobs.job(job_id) if is_token_shaped(job_id) else None
+        if job is None:
+            raise RetryGone(already=False)
+        self.check_may_answer(job.confirmation, actor_id)
+        failed: set[str] = set()
+        for record in (await self.store.jobs.recorded_chunks(job_id)).values():
+            chunk = decode_chunk(record)
+            if chunk.error is not None:
+                failed.update(chunk.task_ids)
+        shares = tuple(
+            Share(assignee=share.assignee, task_ids=ids)
+            for share in job.confirmation.shares
+            if (ids := tuple(i for i in share.task_ids if i in failed))
+        )
+        if not shares:
+            raise RetryGone(already=False)
+        if not await self.store.jobs.claim_retry(job_id):
+            raise RetryGone(already=True)
+        now = self.clock()
+        retry = job.confirmation.model_copy(
+            update={
+                "requester_id": actor_id,
+                "channel_id": channel_id,
+                "thread_ts": thread_ts,
+                "response_url": None,
+                "shares": shares,
+                "duplicates_dropped": 0,
+                "created_at": now,
+                "expires_at": now,
+            }
+        )
+        return await self.submit(retry, SurfaceRef(), retry_of=job_id)
+
+    # -- undo --------------------------------------------------------------------------------
+
+    async def snapshot(self, confirmation: Confirmation) -> str | None:
+        """Remember who had each task before this request runs; the id for its Undo button.
+
+        Call it right before the assignment runs (the listing is the state it changes). None,
+        meaning no Undo button, when the listing cannot be read in `listing_seconds`, when the
+        store is down, or when no task had an assignee before: the API cannot unassign, so an
+        undo could change nothing.
+        """
+        shares = [(s.assignee.platform_user_id, s.task_ids) for s in confirmation.shares]
+        listed = await self._listing(confirmation.evaluation_id, None)
+        if listed is None:
+            return None
+        entries = take_snapshot(listed, shares)
+        if not plan_undo(entries).restore:
+            return None
+        snapshot = Snapshot(
+            team_id=confirmation.team_id,
+            requester_id=confirmation.requester_id,
+            evaluation_id=confirmation.evaluation_id,
+            created_at=self.clock(),
+            entries=entries,
+        )
+        try:
+            return await self.store.undo.put(snapshot)
+        except StoreUnavailable:
+            log.warning("could not keep the undo snapshot of %s", confirmation.evaluation_id)
+            return None
+
+    async def undo(self, snapshot_id: str, actor_id: str) -> UndoResult:
+        """Put every task of an assignment back to its previous assignee, at most once."""
+        return await self.run_undo(await self.take_undo(snapshot_id, actor_id))
+
+    async def take_undo(self, snapshot_id: str, actor_id: str) -> Snapshot:
+        """The snapshot, taken once, if `actor_id` is its requester or an admin.
+
+        Raises UndoGone (expired or already undone) or NotRequester; nothing has changed then.
+        """
+        snapshot = await self.store.undo.peek(snapshot_id)
+        if snapshot is None:
+            raise UndoGone(already=await self.store.undo.undone(snapshot_id))
+        if not self.policy.may_answer(actor_id, snapshot.requester_id):
+            log.info("refused %s's undo of %s's request", actor_id, snapshot.requester_id)
+            raise NotRequester(snapshot.requester_id, action="undo this assignment")
+        taken = await self.store.undo.take(snapshot_id)
+        if taken is None:  # another click or process won the race
+            raise UndoGone(already=await self.store.undo.undone(snapshot_id))
+        return taken
+
+    async def run_undo(self, snapshot: Snapshot) -> UndoResult:
+        """One batch-assign per previous assignee; the platform's answers judged per task."""
+        plan = plan_undo(snapshot.entries)
+        outcomes = {}
+        for user_id, task_ids in plan.restore.items():
+            results = await self.sgp.assign_chunked(snapshot.evaluation_id, task_ids, user_id)
+            outcomes[user_id] = judge(task_ids, user_id, results)
+        result = UndoResult(snapshot=snapshot, plan=plan, outcomes=outcomes)
+        log.info(
+            "undo ran: evaluation=%s requester=%s to_restore=%d restored=%d no_previous=%d",
+            snapshot.evaluation_id,
+            snapshot.requester_id,
+            result.attempted,
+            result.restored,
+            len(plan.no_previous),
+        )
+        return result
 
     # -- the audit trail ---------------------------------------------------------------------
 

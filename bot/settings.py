@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -18,17 +18,16 @@ REQUIRED_VARIABLES: dict[str, str] = {
 }
 
 
-class Settings(BaseSettings):
-    """Configuration of one bot process. Field aliases are the environment variable names."""
+class PlatformSettings(BaseSettings):
+    """What talking to the platform needs: all `python -m bot assign` reads (no Slack, no Redis).
+
+    The bot's `Settings` extend it, so the command line and the bot share one client
+    configuration, one retry policy and one set of names.
+    """
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
     )
-
-    slack_bot_token: SecretStr = Field(alias="SLACK_BOT_TOKEN")
-    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
-    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
-    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
 
     sgp_api_key: SecretStr = Field(alias="SGP_API_KEY")
     sgp_account_id: str | None = Field(default=None, alias="SGP_ACCOUNT_ID")
@@ -38,6 +37,32 @@ class Settings(BaseSettings):
     )
     sgp_timeout_seconds: float = Field(default=60.0, gt=0, alias="SGP_TIMEOUT_SECONDS")
     sgp_max_retries: int = Field(default=2, ge=0, le=10, alias="SGP_MAX_RETRIES")
+
+    chunk_size: int = Field(default=500, ge=1, le=10_000, alias="ASSIGN_CHUNK_SIZE")
+    concurrency: int = Field(default=4, ge=1, le=32, alias="ASSIGN_CONCURRENCY")
+    max_task_ids: int = Field(default=10_000, ge=1, le=100_000, alias="ASSIGN_MAX_TASK_IDS")
+
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
+
+    @field_validator("sgp_account_id", mode="before")
+    @classmethod
+    def _blank_account_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_case_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class Settings(PlatformSettings):
+    """Configuration of one bot process. Field aliases are the environment variable names."""
+
+    slack_bot_token: SecretStr = Field(alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
 
     redis_url: str | None = Field(default=None, alias="REDIS_URL")
     redis_key_prefix: str = Field(default="assignbot:", min_length=1, alias="REDIS_KEY_PREFIX")
@@ -63,14 +88,13 @@ class Settings(BaseSettings):
     confirmation_ttl_seconds: int = Field(
         default=900, ge=30, le=1800, alias="ASSIGN_CONFIRMATION_TTL_SECONDS"
     )
-    chunk_size: int = Field(default=500, ge=1, le=10_000, alias="ASSIGN_CHUNK_SIZE")
-    concurrency: int = Field(default=4, ge=1, le=32, alias="ASSIGN_CONCURRENCY")
-    max_task_ids: int = Field(default=10_000, ge=1, le=100_000, alias="ASSIGN_MAX_TASK_IDS")
     thread_csv_threshold: int = Field(default=200, ge=1, alias="ASSIGN_THREAD_CSV_THRESHOLD")
+    worker_in_web: bool = Field(default=True, alias="ASSIGN_WORKER_IN_WEB")
+    worker_jobs: int = Field(default=2, ge=1, le=32, alias="ASSIGN_WORKER_JOBS")
+    worker_lease_seconds: int = Field(default=30, ge=5, le=600, alias="ASSIGN_WORKER_LEASE_SECONDS")
 
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     host: str = Field(default="0.0.0.0", alias="HOST")
-    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
 
     @field_validator(
         "assign_admins",
@@ -86,9 +110,7 @@ class Settings(BaseSettings):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator(
-        "sgp_account_id", "redis_url", "slack_app_token", "slack_signing_secret", mode="before"
-    )
+    @field_validator("redis_url", "slack_app_token", "slack_signing_secret", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -127,6 +149,14 @@ def load_settings(**overrides: object) -> Settings:
     if problems:
         raise SettingsError("\n".join(problems))
     return settings
+
+
+def load_platform_settings(**overrides: object) -> PlatformSettings:
+    """The command line's settings: only the platform's, so it runs with no Slack app at all."""
+    try:
+        return PlatformSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError("\n".join(_explain(exc))) from None
 
 
 def _missing_line(name: str) -> str:

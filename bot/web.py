@@ -1,11 +1,13 @@
-"""The HTTP face of the bot: Slack's Request URL and a health check for the platform."""
+"""The HTTP face of the bot: Slack's Request URL, a health check and Prometheus metrics."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import Final
+from typing import Any, Final
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -18,9 +20,12 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.logs import bind_request_id
+from bot.metrics import CONTENT_TYPE, Metrics, shared_default
 from bot.store.connection import Store
 
 Cleanup = Callable[[], Awaitable[None]]
+Background = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +66,35 @@ class BodyLimit:
 
 
 def create_web_app(
-    bolt_app: AsyncApp, store: Store, on_shutdown: Cleanup | None = None
+    bolt_app: AsyncApp | None,
+    store: Store,
+    on_shutdown: Cleanup | None = None,
+    background: Background | None = None,
+    metrics: Metrics | None = None,
 ) -> Starlette:
-    handler = AsyncSlackRequestHandler(bolt_app)
+    """`background` (the worker, by default) runs beside the server and stops before cleanup.
+
+    `metrics` are served at GET /metrics; the ack latency of POST /slack/events goes into them.
+    Without a Bolt app (a worker-only process) there is no /slack/events: only health and
+    metrics, so a worker is watched like a web process.
+    """
+    handler = AsyncSlackRequestHandler(bolt_app) if bolt_app is not None else None
+    metrics = metrics or shared_default()
 
     async def slack_events(request: Request) -> Response:
+        """Slack's requests, timed: Bolt's ack is this HTTP response, due within 3 seconds.
+
+        Every log line of the request carries one id (Bolt's middleware may swap in Slack's
+        event id).
+        """
+        started = time.perf_counter()
+        try:
+            with bind_request_id():
+                return await _slack_events(request)
+        finally:
+            metrics.ack(time.perf_counter() - started)
+
+    async def _slack_events(request: Request) -> Response:
         """Bolt's answer; a request it cannot read (or chokes on) is dropped with a 400.
 
         Bolt trusts a signed payload's shape: a body that is not UTF-8 or JSON, or a payload
@@ -73,6 +102,7 @@ def create_web_app(
         broken or hostile, and nothing has happened for it, so a 400 is the honest answer
         (never a 500, which would send Slack's generic failure and invite retries).
         """
+        assert handler is not None  # the route exists only with a Bolt app
         try:
             response = await handler.handle(request)
         except HTTPException:  # the body limit's 413
@@ -86,6 +116,9 @@ def create_web_app(
             return PlainTextResponse(UNREADABLE, status_code=400)
         return response
 
+    async def metrics_endpoint(_: Request) -> Response:
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
+
     async def healthz(_: Request) -> Response:
         store_ok = await store.ping()
         body = {"ok": store_ok, "store": "ok" if store_ok else "unavailable"}
@@ -93,14 +126,20 @@ def create_web_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(background(stop)) if background is not None else None
         yield
+        if task is not None:
+            stop.set()
+            await task
         if on_shutdown is not None:
             await on_shutdown()
 
     return Starlette(
         routes=[
-            Route("/slack/events", slack_events, methods=["POST"]),
+            *([Route("/slack/events", slack_events, methods=["POST"])] if handler else []),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimit)],

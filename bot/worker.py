@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from bot.core.job import Job
+from bot.logs import bind_job_id
 from bot.store.errors import StoreUnavailable
 from bot.store.jobs import ClaimedJob, JobStore
 
@@ -84,6 +85,10 @@ class Worker:
             await asyncio.wait(unfinished, timeout=5)
 
     async def _handle(self, claimed: ClaimedJob) -> None:
+        with bind_job_id(claimed.job.id):  # every line of this job, its tasks' too, carries it
+            await self._run_claimed(claimed)
+
+    async def _run_claimed(self, claimed: ClaimedJob) -> None:
         job = claimed.job
         if claimed.deliveries > MAX_DELIVERIES:
             log.error("job %s failed %d times; giving up", job.id, claimed.deliveries - 1)

@@ -6,14 +6,21 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.core.query import TaskChecks, TaskQuery
+
 
 class Assignee(BaseModel):
-    """A person tasks go to: the platform user, and the Slack user when there is one."""
+    """A person tasks go to: the platform user, and the Slack user when there is one.
+
+    `matched_by_email`: the Slack user has no explicit link and was found among the platform's
+    users by email, which the preview says so the requester can spot a wrong match.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     platform_user_id: str
     slack_user_id: str | None = None
+    matched_by_email: bool = False
 
 
 class Share(BaseModel):
@@ -40,6 +47,10 @@ class Confirmation(BaseModel):
     duplicates_dropped: int = 0
     #: The requester's note for the summary and the assignees (the modal form's; plain text).
     note: str | None = None
+    #: The query that picked the tasks (`next 50`, `unassigned`); None for typed ids.
+    query: TaskQuery | None = None
+    #: What the task listing said about the tasks before the preview; None: not looked up.
+    checks: TaskChecks | None = None
     created_at: datetime
     expires_at: datetime
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.core import ids
 from bot.core.plan import dedupe
+from bot.core.query import NextTasks, UnassignedTasks
 
 NOTE_MAX_LENGTH: Final = 500
 #: Slack's own limit of a plain_text_input; longer lists go in a file.
@@ -115,6 +116,48 @@ def combine(sources: Iterable[Sequence[str]], max_ids: int) -> tuple[tuple[str, 
             "split the list into several requests."
         )
     return task_ids, dropped
+
+
+#: The form's choices of tasks picked on the platform (a static_select's option values).
+PICK_NEXT: Final = "next"
+PICK_UNASSIGNED: Final = "unassigned"
+
+
+class PickProblem(FieldProblem):
+    """A problem with the pick; `on_count` puts it under the count input rather than the pick."""
+
+    def __init__(self, message: str, *, on_count: bool) -> None:
+        super().__init__(message)
+        self.on_count = on_count
+
+
+def read_pick(
+    choice: str | None, count: str | None, max_ids: int
+) -> NextTasks | UnassignedTasks | None:
+    """The form's "pick tasks for me" input and its count -> a query, None when not used.
+
+    A count without a choice means the next that many tasks: typing a number says enough.
+    """
+    text = (count or "").strip()
+    number: int | None = None
+    if text:
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text[:9]) <= max_ids:
+            raise PickProblem(f"Enter a whole number from 1 to {max_ids:,}.", on_count=True)
+        number = int(text)
+    if choice == PICK_UNASSIGNED:
+        if number is not None:
+            raise PickProblem(
+                "Every pending task takes no count: clear it, or pick the next pending tasks.",
+                on_count=True,
+            )
+        return UnassignedTasks()
+    if choice == PICK_NEXT or (choice is None and number is not None):
+        if number is None:
+            raise PickProblem("How many of the next pending tasks? Enter a number.", on_count=True)
+        return NextTasks(count=number)
+    if choice is not None:
+        raise PickProblem("Pick one of the options, or clear it to use task ids.", on_count=False)
+    return None
 
 
 def read_note(text: str | None) -> str | None:

@@ -13,8 +13,13 @@ Grammar (words in any case; ids keep theirs):
     [assign] users
     [assign] history [count]
     [assign] <evaluation id or URL> <task ids...> [to] <assignees...>
+    [assign] <evaluation id or URL> next <count> [to] <assignees...>
+    [assign] <evaluation id or URL> unassigned [to] <assignees...>
 
-Task ids are separated by spaces, commas, semicolons, new lines or `and`. Assignees are Slack
+Task ids are separated by spaces, commas, semicolons, new lines or `and`. `next <count>` and
+`unassigned` in their place pick the evaluation's pending tasks that nobody has (see
+`core.query`): the words are keywords only when they are all there is between the evaluation
+and the people. Assignees are Slack
 mentions, `me` or `sgp:<platform user id>`; `to` may be left out when the last words are people.
 
 Text longer than MAX_TEXT_CHARS is refused before any other work, so a hostile megabyte costs
@@ -31,6 +36,7 @@ from typing import Final, NamedTuple, TypeAlias
 
 from bot.core import ids
 from bot.core.plan import dedupe
+from bot.core.query import NextTasks, UnassignedTasks
 
 
 @dataclass(frozen=True)
@@ -57,12 +63,17 @@ AssigneeRef: TypeAlias = SlackUser | Me | PlatformUser
 
 @dataclass(frozen=True)
 class Assign:
-    """Give these tasks of one evaluation to these people (shares are decided by `plan`)."""
+    """Give these tasks of one evaluation to these people (shares are decided by `plan`).
+
+    With a `query` the tasks are picked on the platform when the preview is made, and
+    `task_ids` is empty.
+    """
 
     evaluation_id: str
     task_ids: tuple[str, ...]
     duplicates_dropped: int
     assignees: tuple[AssigneeRef, ...]
+    query: NextTasks | UnassignedTasks | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,14 @@ HELP_EXAMPLES: Final[tuple[tuple[str, str], ...]] = (
         "in the order given.",
     ),
     ("eval_123 t5 to me", "Take task t5 yourself."),
+    (
+        "eval_123 next 50 to @alice",
+        "Give @alice the next 50 pending tasks that nobody has (highest priority first).",
+    ),
+    (
+        "eval_123 unassigned to @alice @bob",
+        "Split every pending task that nobody has between @alice and @bob.",
+    ),
     ("eval_123 t6 to sgp:user_42", "Assign to a platform user by id (someone not on Slack)."),
     ("link me sgp:user_42", "Remember that you are platform user user_42."),
     ("link @alice user_42", "Remember that @alice is platform user user_42."),
@@ -147,6 +166,8 @@ HELP_EXAMPLES: Final[tuple[tuple[str, str], ...]] = (
 SUBCOMMANDS: Final = ("help", "link", "unlink", "whoami", "users", "history")
 
 _EXAMPLE: Final = "`/assign eval_123 t1 t2 to @alice`"
+_EXAMPLE_NEXT: Final = "`/assign eval_123 next 50 to @alice`"
+_QUERY_WORDS: Final = frozenset({"next", "unassigned"})
 _EXAMPLE_LINK: Final = "`/assign link @alice sgp:user_42`"
 _PERSON_FORMS: Final = "a Slack mention like `@alice`, `me`, or `sgp:<platform user id>`"
 _QUOTE_LIMIT: Final = 40
@@ -492,6 +513,11 @@ def _parse_assign(
                 "Start with the evaluation id or link, then the task ids, then the people: "
                 f"{_EXAMPLE}."
             )
+        if not first.markup and first.word in _QUERY_WORDS:
+            raise UsageError(
+                f"Which evaluation should `{first.word}` pick tasks from? Start with its id or "
+                f"link: {_EXAMPLE_NEXT}."
+            )
         evaluation_id = ids.evaluation_id_from(first.text)
         if evaluation_id is None:
             raise UsageError(
@@ -512,22 +538,22 @@ def _parse_assign(
             ids_end -= 1
         people_start = ids_end
 
-    raw_task_ids: list[str] = []
-    for index in range(start, ids_end):
-        token = tokens[index]
-        if _is_filler(token):
-            continue
-        if token.markup or _meant_as_person(token) or not ids.is_valid_id(token.text):
-            raise _bad_task_id(token)
-        raw_task_ids.append(token.text)
-    task_ids, duplicates = dedupe(raw_task_ids)
-    if not task_ids:
-        raise UsageError(f"Which tasks? Put task ids after the evaluation: {_EXAMPLE}.")
-    if len(task_ids) > max_ids:
-        raise UsageError(
-            f"{len(task_ids)} task ids is more than the {max_ids} a request may hold; "
-            f"split it into requests of at most {max_ids}."
-        )
+    words = [tokens[i] for i in range(start, ids_end) if not _is_filler(tokens[i])]
+    query = _parse_query(words, max_ids)
+    task_ids: tuple[str, ...] = ()
+    duplicates = 0
+    if query is None:
+        for token in words:
+            if token.markup or _meant_as_person(token) or not ids.is_valid_id(token.text):
+                raise _bad_task_id(token)
+        task_ids, duplicates = dedupe([token.text for token in words])
+        if not task_ids:
+            raise UsageError(f"Which tasks? Put task ids after the evaluation: {_EXAMPLE}.")
+        if len(task_ids) > max_ids:
+            raise UsageError(
+                f"{len(task_ids)} task ids is more than the {max_ids} a request may hold; "
+                f"split it into requests of at most {max_ids}."
+            )
 
     people: list[AssigneeRef] = []
     for index in range(people_start, end):
@@ -550,7 +576,46 @@ def _parse_assign(
         task_ids=task_ids,
         duplicates_dropped=duplicates,
         assignees=tuple(dict.fromkeys(people)),
+        query=query,
     )
+
+
+def _parse_query(words: Sequence[_Token], max_ids: int) -> NextTasks | UnassignedTasks | None:
+    """`next <count>` or `unassigned` as all the words between evaluation and people, else None.
+
+    A first word `next` or `unassigned` is always the keyword, so a slip after it is explained
+    as a slip in the query rather than read as a list of odd task ids.
+    """
+    if not words or words[0].markup or words[0].word not in _QUERY_WORDS:
+        return None
+    head, rest = words[0], words[1:]
+    if head.word == "unassigned":
+        if rest:
+            raise UsageError(
+                f"`unassigned` picks the tasks itself; remove {_show(rest[0])}, or list task "
+                f"ids without it: `/assign eval_123 unassigned to @alice @bob`."
+            )
+        return UnassignedTasks()
+    if not rest:
+        raise UsageError(f"How many tasks should `next` pick? Add a number: {_EXAMPLE_NEXT}.")
+    number = rest[0]
+    digits = number.word
+    if number.markup or not digits.isascii() or not digits.isdigit():
+        raise UsageError(
+            f"{_show(number)} is not a number: `next` takes how many tasks to pick, "
+            f"as in {_EXAMPLE_NEXT}."
+        )
+    count = int(digits[:9])  # a longer digit string is over the limit either way
+    if not 1 <= count <= max_ids or len(digits) > 9:
+        raise UsageError(
+            f"`next` picks 1 to {max_ids:,} tasks, not {_quote(digits)}: {_EXAMPLE_NEXT}."
+        )
+    if len(rest) > 1:
+        raise UsageError(
+            f"`next {count}` picks the tasks itself; remove {_show(rest[1])}, or list task ids "
+            f"without `next`: {_EXAMPLE}."
+        )
+    return NextTasks(count=count)
 
 
 def parse(text: str, *, max_ids: int = 10_000, evaluation_id: str | None = None) -> Command:

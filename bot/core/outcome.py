@@ -84,6 +84,11 @@ class ShareSummary:
         return [o.task for o in self.outcomes if o.ok and o.task is not None]
 
     @property
+    def failed_ids(self) -> tuple[str, ...]:
+        """Ids whose request failed (after retries): the ones worth trying again."""
+        return tuple(o.task_id for o in self.outcomes if o.verdict is Verdict.FAILED)
+
+    @property
     def assigned(self) -> int:
         return sum(1 for o in self.outcomes if o.ok)
 

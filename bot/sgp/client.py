@@ -18,7 +18,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -32,7 +32,16 @@ from bot.sgp.errors import (
     UnexpectedResponseError,
     error_for_status,
 )
-from bot.sgp.models import BatchAssignTaskRequest, ChunkResult, TaskResponse, UserInfo
+from bot.sgp.models import (
+    BatchAssignTaskRequest,
+    ChunkResult,
+    ListedTask,
+    OrganizationUser,
+    Page,
+    TaskListingItem,
+    TaskResponse,
+    UserInfo,
+)
 
 __all__ = ["DEFAULT_BASE_URL", "SGPClient"]
 
@@ -47,7 +56,20 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
+#: Hears of each attempt at the API: its status ("200", "timeout"...) and how long it took.
+Observer = Callable[[str, float], None]
+
 _TASKS = TypeAdapter(list[TaskResponse])
+_USERS_PAGE: TypeAdapter[Page[OrganizationUser]] = TypeAdapter(Page[OrganizationUser])
+_TASKS_PAGE: TypeAdapter[Page[TaskListingItem]] = TypeAdapter(Page[TaskListingItem])
+
+ItemT = TypeVar("ItemT")
+
+#: Items asked for per page of a listing; the platform allows up to MAX_PAGE_SIZE.
+DEFAULT_PAGE_SIZE = 1000
+MAX_PAGE_SIZE = 10_000
+#: Most pages one listing reads (a million items at the default size).
+MAX_PAGES = 1000
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
@@ -116,7 +138,9 @@ class SGPClient:
         concurrency: int = 4,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        observer: Observer | None = None,
     ) -> None:
+        """`observer(status, seconds)` hears of every attempt: metrics, with no tie to them."""
         if not api_key:
             raise ValueError("api_key is required")
         if max_retries < 0:
@@ -137,6 +161,7 @@ class SGPClient:
         self.chunk_size = chunk_size
         self.concurrency = concurrency
         self._sleep = sleep
+        self.observer = observer
         self._in_flight = asyncio.Semaphore(concurrency)
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
@@ -179,9 +204,7 @@ class SGPClient:
     async def _send_batch_assign(
         self, evaluation_id: str, task_ids: Sequence[str], assigned_to: str | None
     ) -> tuple[httpx.Response, int]:
-        if evaluation_id in ("", ".", ".."):
-            raise ValueError(f"not an evaluation id: {evaluation_id!r}")
-        path = f"/v4/evaluations/{quote(evaluation_id, safe='')}/tasks/batch-assign"
+        path = f"/v4/evaluations/{_segment(evaluation_id, 'evaluation')}/tasks/batch-assign"
         body = BatchAssignTaskRequest(task_ids=list(task_ids), assigned_to=assigned_to)
         return await self._request(
             "PATCH", path, json_body=body.to_json(), evaluation_id=evaluation_id
@@ -254,6 +277,65 @@ class SGPClient:
         except ValidationError as err:
             raise UnexpectedResponseError(_first_problem(err), attempts=attempts) from err
 
+    async def list_organization_users(
+        self, organization_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> list[OrganizationUser]:
+        """Every user of an organization (GET /v4/organizations/{id}/users), all pages."""
+        path = f"/v4/organizations/{_segment(organization_id, 'organization')}/users"
+        return await self._all_pages(path, _USERS_PAGE, {}, page_size, None)
+
+    async def list_evaluation_tasks(
+        self, evaluation_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> list[ListedTask]:
+        """Every task of an evaluation, in the platform's order, all pages.
+
+        Read from GET /v4/evaluations/{id}/test-case-results?view=Task: each test case result
+        carries its task, with `assigned_to` as a user object. Results without a readable task
+        are left out.
+        """
+        path = f"/v4/evaluations/{_segment(evaluation_id, 'evaluation')}/test-case-results"
+        items = await self._all_pages(path, _TASKS_PAGE, {"view": "Task"}, page_size, evaluation_id)
+        return [item.task for item in items if item.task is not None]
+
+    async def _all_pages(
+        self,
+        path: str,
+        adapter: TypeAdapter[Page[ItemT]],
+        params: Mapping[str, str | int],
+        page_size: int,
+        evaluation_id: str | None,
+    ) -> list[ItemT]:
+        """Items of every page from page 1, until total_item_count is reached or a page is empty.
+
+        Without a count, a page shorter than asked is the last.
+
+        At most MAX_PAGES pages: a platform that keeps answering full pages cannot keep the bot
+        in a loop, and the cut is logged.
+        """
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be 1 to {MAX_PAGE_SIZE}")
+        items: list[ItemT] = []
+        for page_number in range(1, MAX_PAGES + 1):
+            query = {**params, "page": page_number, "limit": page_size}
+            response, attempts = await self._request(
+                "GET", path, params=query, evaluation_id=evaluation_id
+            )
+            try:
+                page = adapter.validate_python(self._json(response, attempts))
+            except ValidationError as err:
+                raise UnexpectedResponseError(_first_problem(err), attempts=attempts) from err
+            items.extend(page.items)
+            if not page.items:
+                return items
+            if page.total_item_count is not None:
+                # The count wins: a platform that caps `limit` lower sends short pages early.
+                if len(items) >= page.total_item_count:
+                    return items
+            elif len(page.items) < (page.items_per_page or page_size):
+                return items
+        logger.warning("SGP GET %s: stopped after %d pages of %d", path, MAX_PAGES, page_size)
+        return items
+
     # --- transport ---------------------------------------------------------------------------
 
     async def _request(
@@ -262,6 +344,7 @@ class SGPClient:
         path: str,
         *,
         json_body: Any = None,
+        params: Mapping[str, str | int] | None = None,
         evaluation_id: str | None = None,
     ) -> tuple[httpx.Response, int]:
         """Send with retries; the successful response and how many attempts it took."""
@@ -270,18 +353,22 @@ class SGPClient:
         while True:
             attempt += 1
             can_retry = attempt < max_attempts
+            started = time.monotonic()
             try:
-                response = await self._http.request(method, path, json=json_body)
+                response = await self._http.request(method, path, json=json_body, params=params)
             except httpx.TimeoutException as exc:
+                self._observe("timeout", started)
                 if not can_retry:
                     raise APITimeoutError(attempts=attempt, cause=type(exc).__name__) from exc
                 await self._pause(method, path, type(exc).__name__, attempt, max_attempts, None)
                 continue
             except httpx.RequestError as exc:
+                self._observe("connection_error", started)
                 if not can_retry:
                     raise APIConnectionError(attempts=attempt, cause=type(exc).__name__) from exc
                 await self._pause(method, path, type(exc).__name__, attempt, max_attempts, None)
                 continue
+            self._observe(str(response.status_code), started)
 
             if response.is_success:
                 return response, attempt
@@ -293,6 +380,15 @@ class SGPClient:
             raise error_for_status(
                 response.status_code, self._error_body(response), evaluation_id, attempt
             )
+
+    def _observe(self, status: str, started: float) -> None:
+        """Tell the observer about one attempt; counting must never break an assignment."""
+        if self.observer is None:
+            return
+        try:
+            self.observer(status, time.monotonic() - started)
+        except Exception:
+            logger.warning("the SGP request observer failed", exc_info=True)
 
     async def _pause(
         self,
@@ -342,6 +438,13 @@ class SGPClient:
                 status=response.status_code,
                 attempts=attempts,
             ) from err
+
+
+def _segment(value: str, what: str) -> str:
+    """An id as one path segment; ids that would change the path itself are refused."""
+    if value in ("", ".", ".."):
+        raise ValueError(f"not an {what} id: {value!r}")
+    return quote(value, safe="")
 
 
 def _first_problem(err: ValidationError) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -44,10 +44,14 @@ __all__ = [
     "GenerationTestCaseResultResponse",
     "HTTPValidationError",
     "IdentifierType",
+    "ListedTask",
+    "OrganizationUser",
+    "Page",
     "ResultSchemaFlexible",
     "ResultSchemaGeneration",
     "StringExtraInfoSchema",
     "SystemMessage",
+    "TaskListingItem",
     "TaskResponse",
     "TaskStatus",
     "TaskType",
@@ -443,6 +447,69 @@ class UserInfo(_Model):
     first_name: str | None = None
     last_name: str | None = None
     organization_id: str | None = None
+
+
+# --- paged listings: organization users, an evaluation's tasks ---------------------------
+
+T = TypeVar("T")
+
+
+class Page(_Model, Generic[T]):
+    """One page of a paged listing (`page` counts from 1).
+
+    The counts are optional: the client pages on until a short or empty page when they are
+    missing, so a listing that leaves them out still ends.
+    """
+
+    items: list[T] = Field(default_factory=list)
+    total_item_count: int | None = None
+    current_page: int | None = None
+    items_per_page: int | None = None
+
+
+class OrganizationUser(UserV2Details):
+    """An item of GET /v4/organizations/{organization_id}/users: a platform user of the org."""
+
+
+class ListedTask(_Model):
+    """The task of a test case result, as GET .../test-case-results?view=Task returns it.
+
+    Unlike TaskResponse, `assigned_to` is the user object (or null) rather than an id; a bare
+    id string, as other endpoints send it, is read as a user with only an id.
+    """
+
+    id: str
+    status: TaskStatusValue | None = None
+    task_type: TaskTypeValue | None = None
+    priority: int | None = None
+    assigned_to: UserV2Details | None = None
+    assignment_expires_at: datetime | None = None
+
+    @field_validator("assigned_to", mode="before")
+    @classmethod
+    def _id_is_a_user(cls, value: Any) -> Any:
+        return {"id": value} if isinstance(value, str) else value
+
+    @property
+    def assignee_id(self) -> str | None:
+        """The platform user id the task is assigned to, None when unassigned."""
+        return self.assigned_to.id if self.assigned_to is not None else None
+
+
+class TaskListingItem(_Model):
+    """An item of the test case results listing with the Task view; `task` may be missing."""
+
+    id: str | None = None
+    task: ListedTask | None = None
+
+    @field_validator("task", mode="wrap")
+    @classmethod
+    def _unreadable_task_is_none(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """One malformed task must not hide the rest of the listing; it is left out instead."""
+        try:
+            return handler(value)
+        except ValidationError:
+            return None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,9 @@ from typing import Any
 from bot.core.audit import AuditRecord
 from bot.core.confirmation import Assignee, Confirmation
 from bot.core.outcome import ShareSummary, Summary, TaskOutcome
+from bot.core.query import NextTasks, TaskChecks
+from bot.core.query import describe as describe_query
+from bot.core.undo import UndoResult
 from bot.slack import mrkdwn as md
 from bot.slack.publication import Publication
 from bot.slack.ui_ids import COMMAND, Action
@@ -111,11 +114,24 @@ def preview_body(confirmation: Confirmation) -> Blocks:
     if confirmation.duplicates_dropped:
         dropped = md.plural(confirmation.duplicates_dropped, "duplicate id")
         lines.append(f"*Dropped:* {dropped} (each task is assigned once)")
+    if confirmation.query is not None:
+        picked = f"*Picked:* {describe_query(confirmation.query)}"
+        query = confirmation.query
+        if isinstance(query, NextTasks) and count < query.count:
+            picked += f" (only {count:,} found)"
+        lines.append(picked + ", as the platform lists them now")
     blocks: Blocks = [header(f"Assign {md.plural(count, 'task')}?"), section("\n".join(lines))]
+    if confirmation.checks is not None:
+        warning = checks_text(confirmation.checks, count)
+        if warning:
+            blocks.append(section(warning) if confirmation.checks.checked else context(warning))
     for share in confirmation.shares[:40]:
+        label = assignee_label(share.assignee)
+        if share.assignee.matched_by_email:
+            label += " _matched by email_"
         blocks.append(
             section(
-                f"{assignee_label(share.assignee)} gets {md.plural(len(share.task_ids), 'task')}: "
+                f"{label} gets {md.plural(len(share.task_ids), 'task')}: "
                 f"{md.id_list(share.task_ids, IDS_IN_PREVIEW)}"
             )
         )
@@ -125,6 +141,51 @@ def preview_body(confirmation: Confirmation) -> Blocks:
     return blocks
 
 
+def checks_text(checks: TaskChecks, count: int) -> str | None:
+    """What the task listing said about the requested tasks; None when there is nothing to say.
+
+    Confirming assigns these tasks anyway: the lead decides, the bot only points them out.
+    """
+    if not checks.checked:
+        return (
+            ":grey_question: I could not read the evaluation's task list, so I could not check "
+            "for tasks that are completed or already assigned."
+        )
+    if not checks.any:
+        return None
+    found = [
+        (number, what)
+        for number, what in (
+            (checks.assigned_elsewhere, "already assigned to someone else"),
+            (checks.completed, "completed"),
+        )
+        if number
+    ]
+    if count == 1:
+        said = f"This task is {found[0][1]}"
+    else:
+        parts = [
+            f"{number:,}{' of these' if index == 0 else ''} {'is' if number == 1 else 'are'} {what}"
+            for index, (number, what) in enumerate(found)
+        ]
+        said = "; ".join(parts)
+    lines = [f":warning: {said}. *Confirm* assigns {'it' if count == 1 else 'them'} anyway."]
+    if checks.assigned_elsewhere:
+        shown = _some_ids(checks.assigned_elsewhere_ids, checks.assigned_elsewhere)
+        lines.append(f"• Assigned to someone else: {shown}")
+    if checks.completed:
+        lines.append(f"• Completed: {_some_ids(checks.completed_ids, checks.completed)}")
+    return "\n".join(lines)
+
+
+def _some_ids(kept: Sequence[str], total: int) -> str:
+    """The first few of `kept` and how many more of `total` there are (not all were kept)."""
+    shown = list(kept[:IDS_IN_PREVIEW])
+    head = ", ".join(md.code(task_id) for task_id in shown)
+    rest = total - len(shown)
+    return f"{head} and {rest:,} more" if rest > 0 else head
+
+
 def note_text(note: str, author_id: str | None = None) -> str:
     """The requester's note, escaped and quoted, so it reads as theirs and can never ping."""
     quoted = "\n".join(f"> {md.escape(line)}" for line in note.splitlines() or [""])
@@ -132,10 +193,13 @@ def note_text(note: str, author_id: str | None = None) -> str:
     return f"{title}\n{quoted}"
 
 
-def assigning_blocks(confirmation: Confirmation) -> Blocks:
+def assigning_blocks(confirmation: Confirmation, done: int | None = None) -> Blocks:
+    """ "Assigning..." and, once known, how far: "Assigning... 3,000 / 8,000"."""
+    tasks = md.plural(confirmation.task_count, "task")
+    count = tasks if done is None else f"{done:,} / {tasks}"
     return [
         section(
-            f":hourglass_flowing_sand: Assigning... {md.plural(confirmation.task_count, 'task')} "
+            f":hourglass_flowing_sand: Assigning... {count} "
             f"of evaluation {md.code(confirmation.evaluation_id)}."
         )
     ]
@@ -198,7 +262,11 @@ def summary_text(summary: Summary) -> str:
     )
 
 
-def summary_blocks(summary: Summary) -> Blocks:
+def summary_blocks(
+    summary: Summary, *, retry_job_id: str | None = None, undo_id: str | None = None
+) -> Blocks:
+    """The channel's summary; with `retry_job_id`, a "Retry failed" button for failed tasks;
+    with `undo_id` (from `AssignService.snapshot`), an "Undo" button, in a block of its own."""
     icon = ":white_check_mark:" if summary.fully_assigned else ":warning:"
     blocks: Blocks = [
         section(
@@ -215,7 +283,110 @@ def summary_blocks(summary: Summary) -> Blocks:
     if problems:
         blocks.append(section(_problem_lines(problems)))
     blocks.append(context("Every task is listed in this message's thread."))
+    failed = sum(len(share.failed_ids) for share in summary.shares)
+    if retry_job_id and failed:
+        label = f"Retry {md.plural(failed, 'failed task')}"
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": BlockId.SUMMARY_ACTIONS,
+                "elements": [button(label, Action.RETRY_FAILED, retry_job_id)],
+            }
+        )
+    if undo_id and summary.assigned:
+        blocks.extend(undo_blocks(summary, undo_id))
     return blocks
+
+
+def undo_blocks(summary: Summary, undo_id: str) -> Blocks:
+    """The summary's Undo button, with Slack's own "are you sure?" in front of it."""
+    undo = button("Undo", Action.UNDO, undo_id, style="danger")
+    undo["confirm"] = {
+        "title": {"type": "plain_text", "text": "Undo this assignment?"},
+        "text": {
+            "type": "plain_text",
+            "text": (
+                "Every task goes back to the person who had it before. Tasks that had nobody "
+                "stay assigned: the platform cannot unassign them."
+            ),
+        },
+        "confirm": {"type": "plain_text", "text": "Undo"},
+        "deny": {"type": "plain_text", "text": "Keep"},
+        "style": "danger",
+    }
+    return [
+        {"type": "actions", "block_id": BlockId.SUMMARY_UNDO, "elements": [undo]},
+        context(
+            f"*Undo* puts every task back to who had it before; {md.user(summary.requester_id)} "
+            "or an admin can use it for 24 hours."
+        ),
+    ]
+
+
+def without_undo(message_blocks: Any, note: str) -> Blocks:
+    """The summary as it was, its Undo button (and the line about it) replaced by `note`."""
+    if not isinstance(message_blocks, list):
+        return [context(note)]
+    kept: Blocks = []
+    skip_next_context = False
+    for block in message_blocks:
+        if not isinstance(block, dict):
+            continue
+        if block.get("block_id") == BlockId.SUMMARY_UNDO:
+            skip_next_context = True
+            continue
+        if skip_next_context and block.get("type") == "context":
+            skip_next_context = False
+            continue
+        skip_next_context = False
+        kept.append(block)
+    return [*kept[: MESSAGE_BLOCK_LIMIT - 1], context(note)]
+
+
+def undo_text(result: UndoResult) -> str:
+    """Notification fallback of the undo's report (mrkdwn, so escaped)."""
+    return (
+        f"Undo: put back {result.restored:,} of {result.attempted:,} tasks of evaluation "
+        f"{md.escape(result.evaluation_id)}"
+    )
+
+
+def undo_report_blocks(result: UndoResult, actor_id: str) -> Blocks:
+    """What an undo did, for the summary's thread: who got what back, and what could not."""
+    total = len(result.snapshot.entries)
+    if result.attempted:
+        icon = ":leftwards_arrow_with_hook:" if result.restored == result.attempted else ":warning:"
+        head = (
+            f"{icon} {md.user(actor_id)} undid the assignment of evaluation "
+            f"{md.code(result.evaluation_id)}: {result.restored:,} of "
+            f"{md.plural(result.attempted, 'task')} went back to who had them before."
+        )
+    else:
+        head = (
+            f":leftwards_arrow_with_hook: {md.user(actor_id)} asked to undo the assignment of "
+            f"evaluation {md.code(result.evaluation_id)}, but none of its "
+            f"{md.plural(total, 'task')} could be given back."
+        )
+    blocks: Blocks = [section(head)]
+    lines = [
+        f"• platform user {md.code(user)}: {md.plural(count, 'task')}"
+        for user, count in result.restored_to().items()
+        if count
+    ]
+    for text in pack_lines(lines, md.SECTION_TEXT_LIMIT)[:10]:
+        blocks.append(section(text))
+    problems = result.problems
+    if problems:
+        heading = "*Not put back:*"
+        blocks.append(section(_problem_lines(problems).replace("*Not assigned:*", heading, 1)))
+    if result.plan.unchanged:
+        blocks.append(
+            context(
+                f"{md.plural(len(result.plan.unchanged), 'task')} already belonged to the person "
+                "they were given to, so nothing changed for them."
+            )
+        )
+    return blocks[:MESSAGE_BLOCK_LIMIT]
 
 
 def _share_lines(share: ShareSummary) -> str:

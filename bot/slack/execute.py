@@ -1,19 +1,25 @@
-"""Running a confirmed request and reporting it, whatever surface the requester is looking at."""
+"""Running a confirmed request: queued as a job, run and reported by whichever worker claims it.
+
+The web process only takes the confirmation and queues it, so a click is answered at once and
+the work survives a restart. The worker runs the chunks (bot/runner.py), shows progress on the
+requester's surface, and reports exactly once: summary, thread detail, DMs, audit record.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Protocol
 
-from slack_bolt.async_app import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.confirmation import Confirmation
-from bot.slack import blocks, modals
-from bot.slack.deps import Deps
+from bot.core.job import Job
+from bot.core.outcome import Summary
+from bot.runner import JobRunner
+from bot.service import AssignService
+from bot.slack import blocks
 from bot.slack.publication import Publication
 from bot.slack.report import Reporter
+from bot.slack.surfaces import AnySurface, Progress, surface_for
+from bot.store.jobs import JobStore
 
 log = logging.getLogger(__name__)
 
@@ -23,69 +29,84 @@ CRASHED = (
 )
 
 
-class Surface(Protocol):
-    """Where the requester watches their request: an ephemeral message, a modal..."""
-
-    async def show(self, content: blocks.Blocks, text: str) -> None: ...
-
-
-class ResponseUrlSurface:
-    """The ephemeral preview, replaced in place through the interaction's response_url."""
-
-    def __init__(self, respond: AsyncRespond) -> None:
-        self.respond = respond
-
-    async def show(self, content: blocks.Blocks, text: str) -> None:
-        await self.respond(replace_original=True, blocks=content, text=text[:300])
-
-
-class ViewSurface:
-    """The modal the requester submitted, updated in place with views.update on its view id.
-
-    No `hash`: the ack that showed "Assigning..." changed the view's hash, and nothing else
-    writes to this view, so last write wins is right. A modal the requester closed cannot be
-    updated; that is logged and the assignment carries on (the summary and DMs still go out).
-    """
+class JobProcessor:
+    """What a worker does with one job it claimed."""
 
     def __init__(
-        self, client: AsyncWebClient, view_id: str, shown: blocks.Blocks | None = None
+        self,
+        *,
+        service: AssignService,
+        jobs: JobStore,
+        runner: JobRunner,
+        client: AsyncWebClient,
+        csv_threshold: int,
+        lease_ms: int,
     ) -> None:
+        self.service = service
+        self.jobs = jobs
+        self.runner = runner
         self.client = client
-        self.view_id = view_id
-        self._shown = shown
+        self.csv_threshold = csv_threshold
+        self.lease_ms = lease_ms
 
-    async def show(self, content: blocks.Blocks, text: str) -> None:
-        if content == self._shown:
-            return  # already on screen (the ack of the submission put it there)
-        self._shown = content
+    async def __call__(self, job: Job, deliveries: int) -> None:
+        if deliveries > 1:
+            log.info("job %s: taking over (delivery %d)", job.id, deliveries)
+        surface = surface_for(job.surface, self.client)
         try:
-            await self.client.views_update(view_id=self.view_id, view=modals.status_view(content))
-        except SlackApiError as exc:
-            log.warning("could not update view %s: %s", self.view_id, exc.response.get("error"))
+            undo_id = await self._snapshot(job)
+            summary = await self.runner.run(job, Progress(surface, job.confirmation))
+            await self._report(job, summary, surface, undo_id)
+        except Exception:
+            self.service.metrics.job_errored()
+            raise
 
+    async def _snapshot(self, job: Job) -> str | None:
+        """Who had each task before, for Undo: taken once, before the job's first chunk.
 
-async def execute(
-    deps: Deps, confirmation: Confirmation, surface: Surface, client: AsyncWebClient
-) -> None:
-    """Assigning... -> the platform calls -> summary, thread detail, DMs -> the result."""
-    await surface.show(blocks.assigning_blocks(confirmation), "Assigning...")
-    try:
-        summary = await deps.service.run(confirmation)
-    except Exception:
-        log.exception("assignment of %s failed", confirmation.evaluation_id)
-        await surface.show(blocks.error_blocks(CRASHED), CRASHED)
-        return
-    if summary.assigned == 0:
-        # Nothing changed on the platform: tell the requester why, and keep the channel quiet.
-        await deps.service.record(confirmation, summary, permalink=None)
-        await surface.show(blocks.failure_blocks(summary), "Nothing was assigned.")
-        return
-    reporter = Reporter(client, deps.csv_threshold)
-    publication = Publication()
-    try:
-        publication = await reporter.publish(
-            summary, confirmation.channel_id, confirmation.thread_ts
-        )
-    finally:  # audited even when publishing broke half-way: the tasks are assigned either way
-        await deps.service.record(confirmation, summary, permalink=publication.permalink)
-    await surface.show(blocks.result_blocks(summary, publication), blocks.summary_text(summary))
+        A worker taking the job over reuses it; if chunks ran without one (the first worker
+        died in between), the platform's state is no longer "before", so there is no Undo.
+        """
+        known = await self.jobs.undo(job.id)
+        if known is not None:
+            return known or None
+        if await self.jobs.recorded_chunks(job.id):
+            return None
+        undo_id = await self.service.snapshot(job.confirmation)
+        await self.jobs.set_undo(job.id, undo_id)
+        return undo_id
+
+    async def _report(
+        self, job: Job, summary: Summary, surface: AnySurface, undo_id: str | None
+    ) -> None:
+        """Exactly once across workers: the first to claim the publication reports."""
+        if not await self.jobs.claim_publication(job.id, self.runner.owner, self.lease_ms):
+            log.info("job %s: already reported", job.id)
+            return
+        self.service.metrics.job_finished(summary.assigned, summary.not_assigned)
+        confirmation = job.confirmation
+        if summary.assigned == 0:
+            # Nothing changed on the platform: tell the requester why, keep the channel quiet.
+            await self.service.record(confirmation, summary, permalink=None)
+            await self.jobs.mark_published(job.id, {"posted": False})
+            await surface.show(blocks.failure_blocks(summary), "Nothing was assigned.")
+            return
+        reporter = Reporter(self.client, self.csv_threshold)
+        publication = Publication()
+        try:
+            publication = await reporter.publish(
+                summary,
+                confirmation.channel_id,
+                confirmation.thread_ts,
+                retry_job_id=job.id,
+                undo_id=undo_id,
+            )
+        finally:  # recorded even when publishing broke half-way: the tasks are assigned
+            await self.jobs.mark_published(job.id, {"permalink": publication.permalink})
+            await self.service.record(confirmation, summary, permalink=publication.permalink)
+        await surface.show(blocks.result_blocks(summary, publication), blocks.summary_text(summary))
+
+    async def give_up(self, job: Job) -> None:
+        """The job kept failing: tell the requester rather than leave "Assigning..." forever."""
+        self.service.metrics.job_given_up()
+        await surface_for(job.surface, self.client).show(blocks.error_blocks(CRASHED), CRASHED)

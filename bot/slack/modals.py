@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from bot.core.confirmation import Confirmation
-from bot.core.form import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH
+from bot.core.form import NOTE_MAX_LENGTH, PICK_NEXT, PICK_UNASSIGNED, TEXT_MAX_LENGTH
 from bot.slack import blocks
 from bot.slack import mrkdwn as md
 from bot.slack.ui_ids import Block, Callback, Field
@@ -123,6 +123,7 @@ def form_view(
             optional=True,
         )
     )
+    content.extend(_pick_inputs(max_task_ids))
     content.append(
         _input(
             Field.ASSIGNEES,
@@ -174,6 +175,40 @@ def form_view(
         submit=_plain("Preview"),
         close=_plain("Cancel"),
     )
+
+
+def _pick_inputs(max_task_ids: int) -> blocks.Blocks:
+    """ "Or pick tasks for me": the next N, or every, pending task nobody has (instead of ids)."""
+    options = [
+        (PICK_NEXT, "The next pending tasks nobody has (how many below)"),
+        (PICK_UNASSIGNED, "Every pending task nobody has"),
+    ]
+    return [
+        _input(
+            Field.PICK,
+            "Or pick tasks for me",
+            {
+                "type": "static_select",
+                "placeholder": _plain("Instead of task ids"),
+                "options": [{"text": _plain(text), "value": value} for value, text in options],
+            },
+            hint="Pending tasks with no assignee, highest priority first; the preview shows "
+            "which ones before anything is assigned.",
+            optional=True,
+        ),
+        _input(
+            Field.PICK_COUNT,
+            "How many (for the next pending tasks)",
+            {
+                "type": "number_input",
+                "is_decimal_allowed": False,
+                "min_value": "1",
+                "max_value": str(max_task_ids),
+                "placeholder": _plain("50"),
+            },
+            optional=True,
+        ),
+    ]
 
 
 def _found_text(

@@ -79,8 +79,11 @@ async def open_form(client: AsyncWebClient, deps: Deps, opening: Opening) -> Non
 
 async def open_form_from_command(
     client: AsyncWebClient, deps: Deps, command: Mapping[str, Any], respond: AsyncRespond
-) -> None:
-    """`/assign` with no text: the form, defaulting to the command's channel."""
+) -> bool:
+    """`/assign` with no text: the form, defaulting to the command's channel.
+
+    False when Slack would not open it (the person is told why), for the requests metric.
+    """
     opening = Opening(
         trigger_id=str(command.get("trigger_id", "")),
         team_id=str(command.get("team_id", "")),
@@ -97,3 +100,5 @@ async def open_form_from_command(
             f"`{COMMAND} eval_123 t1 t2 to @alice` (`{COMMAND} help` for more)."
         )
         await respond(blocks=blocks.error_blocks(text), text=text, response_type="ephemeral")
+        return False
+    return True

@@ -26,7 +26,13 @@ class Reporter:
         self.csv_threshold = csv_threshold
 
     async def publish(
-        self, summary: Summary, channel_id: str, thread_ts: str | None
+        self,
+        summary: Summary,
+        channel_id: str,
+        thread_ts: str | None,
+        *,
+        retry_job_id: str | None = None,
+        undo_id: str | None = None,
     ) -> Publication:
         publication = Publication()
         try:
@@ -34,7 +40,7 @@ class Reporter:
                 channel=channel_id,
                 thread_ts=thread_ts,
                 text=blocks.summary_text(summary),
-                blocks=blocks.summary_blocks(summary),
+                blocks=blocks.summary_blocks(summary, retry_job_id=retry_job_id, undo_id=undo_id),
                 unfurl_links=False,
             )
         except SlackApiError as exc:

@@ -8,10 +8,15 @@ from enum import StrEnum
 class Action(StrEnum):
     CONFIRM = "assign_confirm"
     CANCEL = "assign_cancel"
+    RETRY_FAILED = "assign_retry_failed"
+    UNDO = "assign_undo"
 
 
 class Block(StrEnum):
     PREVIEW_ACTIONS = "assign_preview_actions"
+    SUMMARY_ACTIONS = "assign_summary_actions"
+    #: Its own block, so removing one of the summary's buttons leaves the other.
+    SUMMARY_UNDO = "assign_summary_undo"
     FORM_CARRIED = "assign_form_carried"
 
 
@@ -31,6 +36,8 @@ class Field(StrEnum):
     EVALUATION = "assign_form_evaluation"
     TASK_IDS = "assign_form_task_ids"
     FILE = "assign_form_file"
+    PICK = "assign_form_pick"
+    PICK_COUNT = "assign_form_pick_count"
     ASSIGNEES = "assign_form_assignees"
     DESTINATION = "assign_form_destination"
     NOTE = "assign_form_note"

@@ -6,7 +6,17 @@ from collections.abc import Iterable
 
 from bot.core.authz import AccessPolicy, Refusal
 from bot.core.grammar import UsageError
-from bot.service import ConfirmationGone, NotAdmin, NotAllowed, NotRequester, UnlinkedAssignees
+from bot.core.query import NextTasks
+from bot.service import (
+    ConfirmationGone,
+    NotAdmin,
+    NotAllowed,
+    NothingToPick,
+    NotRequester,
+    RetryGone,
+    UndoGone,
+    UnlinkedAssignees,
+)
 from bot.sgp.errors import SGPError
 from bot.slack import mrkdwn as md
 from bot.slack.groups import is_group_id, normal_group
@@ -35,10 +45,33 @@ def describe(error: Exception) -> str:
         if error.ending == "cancelled":
             return "This request was already cancelled. Run the command again to start over."
         return f"This confirmation has expired. Run the command again. {NOTHING_ASSIGNED}"
+    if isinstance(error, NotRequester) and error.action == "undo this assignment":
+        return (
+            f"Only {md.user(error.requester_id)}, who made this request, or an admin can undo it."
+        )
     if isinstance(error, NotRequester):
         return (
             f"Only {md.user(error.requester_id)}, who made this request, or an admin can "
-            "confirm or cancel it."
+            "confirm, cancel or retry it."
+        )
+    if isinstance(error, NothingToPick):
+        asked = (
+            f"`next {error.query.count}`" if isinstance(error.query, NextTasks) else "`unassigned`"
+        )
+        return (
+            f"Evaluation {md.code(error.evaluation_id)} has no pending task that nobody has, so "
+            f"{asked} found nothing to assign. {NOTHING_ASSIGNED}"
+        )
+    if isinstance(error, UndoGone):
+        if error.already:
+            return "This assignment was already undone; see the thread."
+        return "Undo is no longer available: it works for 24 hours after an assignment."
+    if isinstance(error, RetryGone):
+        if error.already:
+            return "The failed tasks of this request are already being retried; see the thread."
+        return (
+            "There is nothing left to retry here: no task failed, or this request is more "
+            f"than a week old. Use `{COMMAND}` to assign the tasks again."
         )
     if isinstance(error, NotAdmin):
         if error.self_link:

@@ -203,6 +203,28 @@ class JobStore:
             raw = await self._redis.get(self._job_key(job_id, "published"))
         return json.loads(raw) if raw else None
 
+    async def set_undo(self, job_id: str, undo_id: str | None) -> None:
+        """The job's undo snapshot ("" for none), taken once before its first chunk."""
+        with unavailable_on_connection_error():
+            await self._redis.set(
+                self._job_key(job_id, "undo"), undo_id or "", ex=FINISHED_TTL_SECONDS
+            )
+
+    async def undo(self, job_id: str) -> str | None:
+        """The recorded snapshot id; "" when the job has none, None when none was taken yet."""
+        with unavailable_on_connection_error():
+            value = await self._redis.get(self._job_key(job_id, "undo"))
+        return None if value is None else str(value)
+
+    async def claim_retry(self, job_id: str) -> bool:
+        """A job's failed tasks are retried once, however many times the button is pressed."""
+        with unavailable_on_connection_error():
+            return bool(
+                await self._redis.set(
+                    self._job_key(job_id, "retried"), "1", nx=True, ex=FINISHED_TTL_SECONDS
+                )
+            )
+
     async def job(self, job_id: str) -> Job | None:
         with unavailable_on_connection_error():
             raw = await self._redis.get(self._job_key(job_id))

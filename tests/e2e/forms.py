@@ -32,8 +32,13 @@ def values(
     channel: str | None = None,
     note: str | None = None,
     files: Sequence[dict[str, Any]] = (),
+    pick: str | None = None,
+    count: str | None = None,
 ) -> dict[str, Any]:
-    """`state.values` of a submission: what is not given keeps the form's initial value."""
+    """`state.values` of a submission: what is not given keeps the form's initial value.
+
+    `pick` ("next", "unassigned") and `count` fill the "pick tasks for me" inputs.
+    """
 
     def text(field: Field, given: str | None) -> dict[str, Any]:
         value = given if given is not None else initial(view, field)
@@ -51,6 +56,13 @@ def values(
             "selected_conversation": chosen_channel,
         },
         Field.FILE: {"type": "file_input", "files": list(files)},
+        Field.PICK: {
+            "type": "static_select",
+            "selected_option": {"value": pick, "text": {"type": "plain_text", "text": pick}}
+            if pick
+            else None,
+        },
+        Field.PICK_COUNT: {"type": "number_input", "value": count},
     }
     return {field.value: {field.value: value} for field, value in state.items()}
 

@@ -41,7 +41,7 @@ def mention(
     started = time.monotonic()
     response, event_id = bot.sender.event(event)
     assert response.status_code == 200
-    assert time.monotonic() - started < 1.0, "Slack needs its 200 within 3 seconds"
+    assert time.monotonic() - started < 3.0, "Slack needs its 200 within 3 seconds"
     return event, event_id
 
 

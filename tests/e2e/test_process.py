@@ -101,3 +101,45 @@ def test_serves_http_answers_slack_and_stops_on_sigterm(
     assert "REDIS_URL is not set" in output
     for secret in (BOT_TOKEN, SIGNING_SECRET, SGP_KEY):
         assert secret not in output
+
+
+def test_a_worker_process_serves_health_and_metrics_only(
+    tmp_path: Path, fakes: tuple[FakeSlack, str]
+) -> None:
+    slack, sgp_url = fakes
+    port = free_port()
+    env = bare_environment(tmp_path) | {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": f"{slack.base_url}/api/",
+        "SGP_API_KEY": SGP_KEY,
+        "SGP_CLIENT_BASE_URL": sgp_url,
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "worker"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                health = httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        assert health.status_code == 200
+        assert "assignbot_" in httpx.get(f"{base}/metrics").text
+        assert httpx.post(f"{base}/slack/events", content=b"").status_code == 404
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "worker" in output and "stopped" in output

@@ -1,9 +1,11 @@
-"""A fake Scale GP platform: the batch-assign endpoint and /user-info, as a Starlette app.
+"""A fake Scale GP platform: batch-assign, /user-info and two paged listings, as a Starlette app.
 
 It follows spec/batch-assign.openapi.yaml and what the real API is known (or feared) to do:
 401 without the right key, 404 for an unknown evaluation, FastAPI-style 422s, unknown task
-ids skipped silently, and optionally `null` instead of a list. Tests seed tasks, script
-failures and read back every request. Serve it over real HTTP with tests.fakes.server.serve.
+ids skipped silently, and optionally `null` instead of a list. The listings (organization users,
+an evaluation's test case results with their tasks) page with `page` (from 1) and `limit` (at
+most 10,000) and report `total_item_count`. Tests seed tasks and users, script failures and read
+back every request. Serve it over real HTTP with tests.fakes.server.serve.
 
 State is touched from the server thread and the test thread, so it sits behind one lock.
 """
@@ -35,7 +37,9 @@ BOT_USER = {
     "organization_id": "org_fake",
 }
 
-FakeRoute = Literal["batch-assign", "user-info"]
+FakeRoute = Literal["batch-assign", "user-info", "org-users", "test-case-results"]
+MAX_LIMIT = 10_000
+DEFAULT_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class RecordedRequest:
     headers: dict[str, str]
     json: Any
     evaluation_id: str | None = None
+    query: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,9 +96,14 @@ class FakeSGP:
         self._lock = threading.Lock()
         self._tasks: dict[str, dict[str, dict[str, Any]]] = {}
         self._assigned_elsewhere: dict[str, str] = {}
+        self._org_users: list[dict[str, Any]] = []
+        #: When set, listings return at most this many items a page whatever `limit` asks.
+        self.page_cap: int | None = None
         self._scripted: dict[FakeRoute, deque[_Scripted]] = {
             "batch-assign": deque(),
             "user-info": deque(),
+            "org-users": deque(),
+            "test-case-results": deque(),
         }
         self.app = Starlette(
             routes=[
@@ -108,6 +118,16 @@ class FakeSGP:
                     methods=["PATCH"],
                 ),
                 Route("/user-info", self._user_info, methods=["GET"]),
+                Route(
+                    "/v4/organizations/{organization_id}/users",
+                    self._organization_users,
+                    methods=["GET"],
+                ),
+                Route(
+                    "/v4/evaluations/{evaluation_id}/test-case-results",
+                    self._test_case_results,
+                    methods=["GET"],
+                ),
             ]
         )
 
@@ -140,6 +160,29 @@ class FakeSGP:
                     "task_entity": self._entity(evaluation_id, task_id, now),
                     **fields,
                 }
+
+    def add_org_users(self, *users: dict[str, Any]) -> None:
+        """Users of the bot's organization (GET /v4/organizations/org_fake/users), in order.
+
+        Each needs an `id`; `email`, `first_name`, `last_name` and `preferences` default.
+        """
+        with self._lock:
+            for user in users:
+                self._org_users.append(
+                    {
+                        "email": None,
+                        "first_name": None,
+                        "last_name": None,
+                        "preferences": None,
+                        **user,
+                    }
+                )
+
+    def listing_calls(self, route: FakeRoute) -> list[RecordedRequest]:
+        """The GET requests of a listing route, in order (one per page read)."""
+        suffix = "/users" if route == "org-users" else "/test-case-results"
+        with self._lock:
+            return [r for r in self.requests if r.method == "GET" and r.path.endswith(suffix)]
 
     def fail_next(
         self,
@@ -262,6 +305,85 @@ class FakeSGP:
                 return JSONResponse({"detail": "Not authenticated"}, status_code=401)
             return JSONResponse({**self.user, "access_profiles": []})
 
+    async def _organization_users(self, request: Request) -> Response:
+        organization_id = str(request.path_params["organization_id"])
+        self._record(request, None, None)
+        with self._count_in_flight():
+            await asyncio.sleep(self.latency_per_request)
+            scripted = self._take_scripted("org-users")
+            if scripted is not None and scripted.status is not None:
+                return self._scripted_response(scripted)
+            if request.headers.get("x-api-key") != self.api_key:
+                return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+            if organization_id != self.user["organization_id"]:
+                return JSONResponse(
+                    {"detail": f"Organization {organization_id} not found"}, status_code=404
+                )
+            with self._lock:
+                users = json.loads(json.dumps(self._org_users))
+            return self._page(request, users)
+
+    async def _test_case_results(self, request: Request) -> Response:
+        """Test case results of an evaluation; with `view=Task` each carries its task."""
+        evaluation_id = str(request.path_params["evaluation_id"])
+        self._record(request, None, evaluation_id)
+        with self._count_in_flight():
+            await asyncio.sleep(self.latency_per_request)
+            scripted = self._take_scripted("test-case-results")
+            if scripted is not None and scripted.status is not None:
+                return self._scripted_response(scripted)
+            if request.headers.get("x-api-key") != self.api_key:
+                return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+            with self._lock:
+                tasks = self._tasks.get(evaluation_id)
+                snapshot = (
+                    json.loads(json.dumps(list(tasks.values()))) if tasks is not None else None
+                )
+                users = {user["id"]: dict(user) for user in self._org_users}
+            if snapshot is None:
+                return JSONResponse(
+                    {"detail": f"Evaluation {evaluation_id} not found"}, status_code=404
+                )
+            with_task = "Task" in request.query_params.getlist("view")
+            items = [self._result_item(task, users, with_task) for task in snapshot]
+            return self._page(request, items)
+
+    @staticmethod
+    def _result_item(
+        task: dict[str, Any], users: dict[str, dict[str, Any]], with_task: bool
+    ) -> dict[str, Any]:
+        """A test case result as the listing returns it; its task's assignee as a user object."""
+        item = dict(task.get("task_entity") or {"id": task["task_entity_id"]})
+        if with_task:
+            assignee = task.get("assigned_to")
+            item["task"] = {
+                "id": task["id"],
+                "status": task["status"],
+                "task_type": task["task_type"],
+                "priority": task["priority"],
+                "assigned_to": None if assignee is None else users.get(assignee, {"id": assignee}),
+                "assignment_expires_at": task["assignment_expires_at"],
+            }
+        return item
+
+    def _page(self, request: Request, items: list[dict[str, Any]]) -> Response:
+        """One page of `items`, or FastAPI's 422 for a bad `page` or `limit`."""
+        problems = []
+        page = _int_param(request, "page", 1, 1, None, problems)
+        limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
+        if problems:
+            return JSONResponse({"detail": problems}, status_code=422)
+        size = min(limit, self.page_cap) if self.page_cap else limit
+        start = (page - 1) * size
+        return JSONResponse(
+            {
+                "items": items[start : start + size],
+                "total_item_count": len(items),
+                "current_page": page,
+                "items_per_page": size,
+            }
+        )
+
     # --- internals -----------------------------------------------------------------------
 
     def _assign(
@@ -292,6 +414,7 @@ class FakeSGP:
             headers={k.lower(): v for k, v in request.headers.items()},
             json=body,
             evaluation_id=evaluation_id,
+            query=dict(request.query_params),
         )
         with self._lock:
             self.requests.append(recorded)
@@ -369,6 +492,47 @@ def _unprocessable(err: ValidationError) -> JSONResponse:
     for item in detail:
         item["loc"] = ["body", *item["loc"]]
     return JSONResponse({"detail": detail}, status_code=422)
+
+
+def _int_param(
+    request: Request,
+    name: str,
+    default: int,
+    least: int,
+    most: int | None,
+    problems: list[dict[str, Any]],
+) -> int:
+    """A query parameter as FastAPI reads `int = Query(default, ge=least, le=most)`."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        problems.append(
+            {
+                "type": "int_parsing",
+                "loc": ["query", name],
+                "msg": "Input should be a valid integer, unable to parse string as an integer",
+                "input": raw,
+            }
+        )
+        return default
+    if value < least or (most is not None and value > most):
+        bound = (
+            f"greater than or equal to {least}"
+            if value < least
+            else f"less than or equal to {most}"
+        )
+        problems.append(
+            {
+                "type": "greater_than_equal" if value < least else "less_than_equal",
+                "loc": ["query", name],
+                "msg": f"Input should be {bound}",
+                "input": raw,
+            }
+        )
+    return value
 
 
 def _json_invalid() -> JSONResponse:

@@ -50,6 +50,7 @@ class FakeSlack:
         self.file_delay = 0.0  # seconds before a file download answers
         self.downloads: list[str] = []
         self.user_names: dict[str, str] = {}  # users.info display names
+        self.user_emails: dict[str, str] = {}  # users.info profile.email (users:read.email)
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # conversations.replies
         # usergroups.list / usergroups.users.list: group id -> (handle, member ids)
         self.usergroups: dict[str, tuple[str, list[str]]] = {}
@@ -199,6 +200,8 @@ class FakeSlack:
             user_id = str(args.get("user", ""))
             name = self.user_names.get(user_id, user_id.lower())
             profile = {"display_name": name, "real_name": name.title()}
+            if user_id in self.user_emails:
+                profile["email"] = self.user_emails[user_id]
             return {"ok": True, "user": {"id": user_id, "name": name, "profile": profile}}
         return {"ok": True}
 

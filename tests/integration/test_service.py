@@ -8,6 +8,8 @@ import fakeredis
 import pytest
 
 from bot.core.grammar import Assign, Me, PlatformUser, SlackUser
+from bot.core.job import SurfaceRef
+from bot.runner import JobRunner
 from bot.service import (
     AssignService,
     ConfirmationGone,
@@ -67,7 +69,11 @@ async def test_several_assignees_get_contiguous_even_shares(
         progress.append((done, total))
 
     taken = await service.confirm(pending.token, "ULEAD")
-    summary = await service.run(taken, on_progress=record)
+    job = await service.submit(taken, SurfaceRef())
+    claimed = await service.store.jobs.claim("w1", 60_000, block_ms=10)
+    assert claimed is not None and claimed.job.id == job.id
+    runner = JobRunner(service.store.jobs, service.sgp, "w1", 60_000)
+    summary = await runner.run(claimed.job, on_progress=record)
     assert summary.assigned == 7
     # Chunks of at most 2: (t1 t2) (t3) for the first share, one chunk for each other share.
     assert progress[-1] == (7, 7) and len(progress) == 4

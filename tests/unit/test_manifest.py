@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -34,6 +36,7 @@ def test_http_manifest_routes_everything_to_slack_events() -> None:
         "files:write",
         "files:read",
         "users:read",
+        "users:read.email",
         "usergroups:read",
         "app_mentions:read",
         "channels:history",
@@ -51,6 +54,32 @@ def test_shortcuts_match_the_listeners() -> None:
         Callback.GLOBAL_SHORTCUT.value: "global",
         Callback.MESSAGE_SHORTCUT.value: "message",
     }
+
+
+def _load(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "manifests" / name).read_text())
+    return loaded
+
+
+def _without_mode_and_urls(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest minus what differs between HTTP and Socket Mode."""
+    stripped = copy.deepcopy(manifest)
+    for command in stripped["features"]["slash_commands"]:
+        command.pop("url", None)
+    stripped["settings"]["event_subscriptions"].pop("request_url", None)
+    stripped["settings"]["interactivity"].pop("request_url", None)
+    stripped["settings"].pop("socket_mode_enabled")
+    return stripped
+
+
+def test_socket_manifest_is_the_http_one_without_request_urls() -> None:
+    """Both variants stay in step: same commands, shortcuts, scopes and events."""
+    http, socket = _load("manifest.yml"), _load("manifest.socket.yml")
+    assert http["settings"]["socket_mode_enabled"] is False
+    assert socket["settings"]["socket_mode_enabled"] is True
+    assert "example.com" not in (ROOT / "manifests" / "manifest.socket.yml").read_text()
+    assert _without_mode_and_urls(socket) == _without_mode_and_urls(http)
+    assert manifest_errors(ROOT / "manifests" / "manifest.socket.yml", SCHEMA) == []
 
 
 def test_a_broken_manifest_is_reported(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import actions, commands, events, shortcuts, views
+from bot.slack.listeners import actions, commands, events, retry, shortcuts, undo, views
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -14,3 +14,5 @@ def register(app: AsyncApp, deps: Deps) -> None:
     events.register(app, deps)
     views.register(app, deps)
     shortcuts.register(app, deps)
+    retry.register(app, deps)
+    undo.register(app, deps)

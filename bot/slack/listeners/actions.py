@@ -6,33 +6,48 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.confirmation import Confirmation
+from bot.core.job import SurfaceRef
 from bot.service import ConfirmationGone, ServiceError
-from bot.slack import blocks
+from bot.slack import blocks, payload
 from bot.slack.deps import Deps
-from bot.slack.execute import ResponseUrlSurface, execute
+from bot.slack.measure import outcome_of
 from bot.slack.ui_ids import Action
 from bot.slack.wording import describe
 from bot.store.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
+NOT_QUEUED = "Your confirmation was used up; run the command again."
+
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_confirm(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
+    async def on_confirm(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         confirmation = await _take(deps, body, respond, confirm=True)
-        if confirmation is not None:
-            await execute(deps, confirmation, ResponseUrlSurface(respond), client)
+        if confirmation is None:
+            return
+        await respond(
+            replace_original=True,
+            blocks=blocks.assigning_blocks(confirmation),
+            text="Assigning...",
+        )
+        surface = SurfaceRef(kind="response_url", response_url=payload.text(body, "response_url"))
+        try:
+            await deps.service.submit(confirmation, surface)
+        except Exception as exc:
+            log.exception("queueing a confirmed request failed")
+            deps.metrics.request("action", "error")
+            await _say(respond, describe(exc) + " " + NOT_QUEUED, replace_original=True)
+            return
+        deps.metrics.request("action", "ok")
 
     async def on_cancel(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         confirmation = await _take(deps, body, respond, confirm=False)
         if confirmation is not None:
+            deps.metrics.request("action", "ok")
             await respond(
                 replace_original=True,
                 blocks=blocks.cancelled_blocks(confirmation),
@@ -59,14 +74,17 @@ async def _take(
             return await deps.service.confirm(token, clicker)
         return await deps.service.cancel(token, clicker)
     except ConfirmationGone as exc:
+        deps.metrics.request("action", outcome_of(exc))
         # An expired preview is replaced so its buttons go away; a second click on a
         # preview that is already running must not overwrite its progress.
         expired = exc.ending is None
         await _say(respond, describe(exc), replace_original=expired)
     except (ServiceError, StoreUnavailable) as exc:
+        deps.metrics.request("action", outcome_of(exc))
         await _say(respond, describe(exc), replace_original=False)
     except Exception:
         log.exception("taking a confirmation failed")
+        deps.metrics.request("action", "error")
         await _say(respond, describe(RuntimeError()), replace_original=False)
     return None
 

@@ -27,6 +27,7 @@ from bot.sgp.errors import SGPError
 from bot.slack import blocks
 from bot.slack import mrkdwn as md
 from bot.slack.deps import Deps
+from bot.slack.measure import outcome_of
 from bot.slack.opening import open_form_from_command
 from bot.slack.ui_ids import COMMAND
 from bot.slack.wording import describe
@@ -43,7 +44,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
     ) -> None:
         await ack()
         if not str(command.get("text", "")).strip():  # no text: the modal form (`help` helps)
-            await open_form_from_command(client, deps, command, respond)
+            opened = await open_form_from_command(client, deps, command, respond)
+            deps.metrics.request("command", "ok" if opened else "error")
             return
         requester = Requester(
             team_id=str(command.get("team_id", "")),
@@ -54,11 +56,15 @@ def register(app: AsyncApp, deps: Deps) -> None:
         try:
             parsed = parse(str(command.get("text", "")), max_ids=deps.max_task_ids)
             answer = await answer_command(parsed, requester, deps)
+            outcome = outcome_of(None)
         except (UsageError, ServiceError, SGPError, StoreUnavailable) as exc:
             answer = blocks.error_blocks(describe(exc))
+            outcome = outcome_of(exc)
         except Exception:
             log.exception("%s failed", COMMAND)
             answer = blocks.error_blocks(describe(RuntimeError()))
+            outcome = "error"
+        deps.metrics.request("command", outcome)
         await respond(blocks=answer, text=fallback_text(answer), response_type="ephemeral")
 
     app.command(COMMAND)(on_assign)

@@ -29,6 +29,7 @@ from bot.sgp.errors import SGPError
 from bot.slack import blocks
 from bot.slack.deps import Deps
 from bot.slack.listeners.commands import answer_command, fallback_text
+from bot.slack.measure import outcome_of
 from bot.slack.wording import describe
 from bot.store.errors import StoreUnavailable
 
@@ -66,11 +67,15 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 )
                 return
             answer = await _answer(deps, body, event, context, client)
+            outcome = outcome_of(None)
         except (UsageError, ServiceError, SGPError, StoreUnavailable) as exc:
             answer = blocks.error_blocks(describe(exc))
+            outcome = outcome_of(exc)
         except Exception:
             log.exception("answering a mention failed")
             answer = blocks.error_blocks(describe(RuntimeError()))
+            outcome = "error"
+        deps.metrics.request("app_mention", outcome)
         await _tell(client, channel, user, thread_ts, answer)
 
     app.event("app_mention")(on_mention)

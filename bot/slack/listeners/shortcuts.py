@@ -29,7 +29,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
             team_id=_team(body),
             user_id=payload.text(body, "user", "id"),
         )
-        await _open(client, deps, opening)
+        opened = await _open(client, deps, opening)
+        deps.metrics.request("shortcut", "ok" if opened else "error")
 
     async def on_message(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
@@ -49,7 +50,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
             task_ids=found.task_ids,
             from_message=True,
         )
-        await _open(client, deps, opening, respond if body.get("response_url") else None)
+        opened = await _open(client, deps, opening, respond if body.get("response_url") else None)
+        deps.metrics.request("message_action", "ok" if opened else "error")
 
     app.shortcut(Callback.GLOBAL_SHORTCUT.value)(on_global)
     app.shortcut(Callback.MESSAGE_SHORTCUT.value)(on_message)
@@ -61,8 +63,11 @@ def _team(body: dict[str, Any]) -> str:
 
 async def _open(
     client: AsyncWebClient, deps: Deps, opening: Opening, respond: AsyncRespond | None = None
-) -> None:
-    """Open the form; if Slack refuses, say so where we can (a global shortcut has nowhere)."""
+) -> bool:
+    """Open the form; if Slack refuses, say so where we can (a global shortcut has nowhere).
+
+    False when it could not be opened, for the requests metric.
+    """
     try:
         await open_form(client, deps, opening)
     except SlackApiError as exc:
@@ -71,3 +76,5 @@ async def _open(
         if respond is not None:
             text = f"I could not open the form ({md.escape(error)}): please try again."
             await respond(response_type="ephemeral", replace_original=False, text=text)
+        return False
+    return True

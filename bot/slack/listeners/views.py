@@ -20,12 +20,17 @@ from bot.core import form
 from bot.core.authz import Refusal
 from bot.core.form import Draft, FieldProblem
 from bot.core.grammar import Assign, SlackUser
-from bot.service import NotAllowed, Requester, ServiceError, UnlinkedAssignees
+from bot.core.job import SurfaceRef
+from bot.core.query import NextTasks, UnassignedTasks
+from bot.metrics import RequestOutcome
+from bot.service import NotAllowed, NothingToPick, Requester, ServiceError, UnlinkedAssignees
+from bot.sgp.errors import SGPError
 from bot.slack import blocks, modals, payload
 from bot.slack.deps import Deps
-from bot.slack.execute import ViewSurface, execute
 from bot.slack.files import TOO_SLOW, ids_from_file
+from bot.slack.measure import outcome_of
 from bot.slack.plain import plain_text, unlinked
+from bot.slack.surfaces import ViewSurface
 from bot.slack.ui_ids import Block, Callback, Field
 from bot.slack.wording import describe
 from bot.store.errors import StoreUnavailable
@@ -35,10 +40,13 @@ log = logging.getLogger(__name__)
 #: The whole check of a submission; Slack gives up on the ack after 3 seconds.
 BUDGET_SECONDS: Final = 2.5
 FILE_SECONDS: Final = 1.5
+#: The task listing behind the preview's warnings; slower, and the preview says it could not check.
+CHECK_SECONDS: Final = 0.75
 ERROR_LENGTH: Final = 1000
 SLOW: Final = {
     Field.FILE: TOO_SLOW,
     Field.ASSIGNEES: "I could not check the assignees in time: please submit again.",
+    Field.PICK: "The platform took too long to list the evaluation's tasks: please submit again.",
 }
 SLOW_DEFAULT: Final = "The bot did not answer in time: please submit again."
 SLOW_STORE: Final = "The bot's store did not answer in time. Open the form and try again."
@@ -54,12 +62,16 @@ def register(app: AsyncApp, deps: Deps) -> None:
             answer = await asyncio.wait_for(_check(deps, client, body, step), BUDGET_SECONDS)
         except TimeoutError:
             answer = _errors({step.field: SLOW.get(step.field, SLOW_DEFAULT)})
+            step.outcome = "error"
         except (ServiceError, StoreUnavailable) as exc:
             answer = _errors({step.field: plain_text(describe(exc))})
+            step.outcome = outcome_of(exc)
         except Exception:
             log.exception("checking the form failed")
             answer = _errors({step.field: plain_text(describe(RuntimeError()))})
+            step.outcome = "error"
         await ack(**answer)
+        deps.metrics.request("view_submission", step.outcome)
 
     async def on_preview(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         view = payload.mapping(body, "view")
@@ -71,21 +83,28 @@ def register(app: AsyncApp, deps: Deps) -> None:
             )
         except (ServiceError, StoreUnavailable) as exc:
             await ack(response_action="update", view=modals.error_view(describe(exc)))
+            deps.metrics.request("view_submission", outcome_of(exc))
             return
         except TimeoutError:
             await ack(response_action="update", view=modals.error_view(SLOW_STORE))
+            deps.metrics.request("view_submission", "error")
             return
         except Exception:
             log.exception("confirming from the modal failed")
             await ack(response_action="update", view=modals.error_view(describe(RuntimeError())))
+            deps.metrics.request("view_submission", "error")
             return
         await ack(response_action="update", view=modals.assigning_view(confirmation))
+        surface = SurfaceRef(kind="view", view_id=payload.text(view, "id"))
         try:  # after the ack: nothing may escape to Bolt, which would void the answer sent
-            shown_now = blocks.assigning_blocks(confirmation)
-            surface = ViewSurface(client, payload.text(view, "id"), shown=shown_now)
-            await execute(deps, confirmation, surface, client)
-        except Exception:
-            log.exception("running the modal's request failed")
+            await deps.service.submit(confirmation, surface)
+            deps.metrics.request("view_submission", "ok")
+        except Exception as exc:
+            deps.metrics.request("view_submission", "error")
+            log.exception("queueing the modal's request failed")
+            await ViewSurface(client, surface.view_id or "").show(
+                blocks.error_blocks(describe(exc)), "Not assigned."
+            )
 
     app.view(Callback.FORM.value)(on_form)
     app.view(Callback.FORM_PREVIEW.value)(on_preview)
@@ -96,6 +115,8 @@ class _Step:
     """The input being checked, so a timeout or failure lands under it."""
 
     field: Field = Field.EVALUATION
+    #: How the submission ends, for the requests metric.
+    outcome: RequestOutcome = "ok"
 
 
 class _Refused(Exception):
@@ -114,7 +135,7 @@ async def _check(
     values = payload.mapping(view, "state", "values")
     user_id = payload.text(body, "user", "id")
     try:
-        evaluation_id, typed, note, users, destination = _fields(values)
+        evaluation_id, typed, note, users, destination, query = _fields(values, deps.max_task_ids)
         step.field = Field.TASK_IDS
         draft = await deps.service.draft(payload.text(view, "private_metadata"))
         if draft is not None and draft.requester_id != user_id:
@@ -123,8 +144,14 @@ async def _check(
             raise _Refused(
                 {Field.TASK_IDS: "This form has expired: open it again from the message."}
             )
-        task_ids, dropped = await _task_ids(deps, client, values, typed, draft, step)
+        if query is not None:
+            _no_ids_with_a_pick(values, typed, draft)
+            task_ids: tuple[str, ...] = ()
+            dropped = 0
+        else:
+            task_ids, dropped = await _task_ids(deps, client, values, typed, draft, step)
     except _Refused as refused:
+        step.outcome = "usage_error"
         return _errors(refused.problems)
 
     step.field = Field.ASSIGNEES
@@ -138,12 +165,22 @@ async def _check(
         task_ids=task_ids,
         duplicates_dropped=dropped,
         assignees=tuple(SlackUser(user) for user in dict.fromkeys(users)),
+        query=query,
     )
+    if query is not None:
+        step.field = Field.PICK
     try:
-        pending = await deps.service.prepare(requester, command, note=note)
+        pending = await deps.service.prepare(
+            requester, command, note=note, check_seconds=CHECK_SECONDS
+        )
+    except (NothingToPick, SGPError) as exc:  # only a pick asks the platform before Assign
+        step.outcome = "refused"
+        return _errors({Field.PICK: plain_text(describe(exc))})
     except UnlinkedAssignees as exc:
+        step.outcome = "refused"
         return _errors({Field.ASSIGNEES: await unlinked(client, exc)})
     except NotAllowed as exc:
+        step.outcome = "refused"
         # The form's "channel" is where the summary goes; a refused person has no input of
         # their own, so their refusal goes at the top.
         where = Field.DESTINATION if exc.refusal is Refusal.CHANNEL else Field.EVALUATION
@@ -155,14 +192,23 @@ async def _check(
 
 
 def _fields(
-    values: Mapping[str, Any],
-) -> tuple[str, list[str], str | None, list[str], str]:
+    values: Mapping[str, Any], max_ids: int
+) -> tuple[str, list[str], str | None, list[str], str, NextTasks | UnassignedTasks | None]:
     """Every input that needs no I/O, all checked at once so all their errors show together."""
     problems: dict[Field, str] = {}
     text = _text(values)
     evaluation_id = _read(problems, Field.EVALUATION, form.read_evaluation, text)
     typed = _read(problems, Field.TASK_IDS, form.read_task_ids, text)
     note = _read(problems, Field.NOTE, form.read_note, text)
+    query = None
+    try:
+        query = form.read_pick(
+            payload.text(_value(values, Field.PICK), "selected_option", "value") or None,
+            payload.text(_value(values, Field.PICK_COUNT), "value") or None,
+            max_ids,
+        )
+    except form.PickProblem as problem:
+        problems[Field.PICK_COUNT if problem.on_count else Field.PICK] = problem.message
     selected = _value(values, Field.ASSIGNEES).get("selected_users")
     users = [u for u in selected if isinstance(u, str) and u] if isinstance(selected, list) else []
     if not users:
@@ -172,7 +218,19 @@ def _fields(
         problems[Field.DESTINATION] = "Pick the channel for the summary."
     if problems or evaluation_id is None or typed is None:
         raise _Refused(problems)
-    return evaluation_id, typed, note, users, destination
+    return evaluation_id, typed, note, users, destination, query
+
+
+def _no_ids_with_a_pick(values: Mapping[str, Any], typed: list[str], draft: Draft | None) -> None:
+    """Picked tasks and listed ids together would be two requests in one: ask for one."""
+    files = _value(values, Field.FILE).get("files")
+    if typed or (isinstance(files, list) and files) or (draft and draft.task_ids):
+        raise _Refused(
+            {
+                Field.PICK: "Either pick tasks here or give task ids (typed, in a file or from "
+                "the message), not both: clear one of them."
+            }
+        )
 
 
 async def _task_ids(

@@ -7,12 +7,15 @@ import pytest
 from bot.core.form import (
     TEXT_MAX_LENGTH,
     FieldProblem,
+    PickProblem,
     combine,
     prefill,
     read_evaluation,
     read_note,
+    read_pick,
     read_task_ids,
 )
+from bot.core.query import NextTasks, UnassignedTasks
 
 
 @pytest.mark.parametrize(
@@ -87,3 +90,42 @@ def test_prefill_fits_the_text_input_or_carries() -> None:
     assert prefill(("t1", "t2")) == ("t1\nt2", ())
     many = tuple(f"t{i:05d}" for i in range(TEXT_MAX_LENGTH))
     assert prefill(many) == (None, many)
+
+
+# -- "pick tasks for me" -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("choice", "count", "expected"),
+    [
+        (None, None, None),
+        (None, "  ", None),
+        ("next", "50", NextTasks(count=50)),
+        ("next", " 7 ", NextTasks(count=7)),
+        (None, "3", NextTasks(count=3)),  # a count alone says enough
+        ("unassigned", None, UnassignedTasks()),
+        ("next", "10000", NextTasks(count=10_000)),
+    ],
+)
+def test_pick(choice: str | None, count: str | None, expected: object) -> None:
+    assert read_pick(choice, count, max_ids=10_000) == expected
+
+
+@pytest.mark.parametrize(
+    ("choice", "count", "on_count", "says"),
+    [
+        ("next", None, True, "How many of the next pending tasks?"),
+        ("next", "0", True, "from 1 to 10,000"),
+        ("next", "10001", True, "from 1 to 10,000"),
+        ("next", "1.5", True, "whole number"),
+        ("next", "-2", True, "whole number"),
+        ("next", "\u0664", True, "whole number"),  # an Arabic-Indic digit is a digit, not ours
+        ("unassigned", "5", True, "takes no count"),
+        ("everything", None, False, "Pick one of the options"),
+    ],
+)
+def test_pick_problems(choice: str, count: str | None, on_count: bool, says: str) -> None:
+    with pytest.raises(PickProblem) as caught:
+        read_pick(choice, count, max_ids=10_000)
+    assert caught.value.on_count is on_count
+    assert says in caught.value.message

@@ -1,0 +1,132 @@
+"""Tasks picked by a query instead of typed ids, and what a task listing says about a request.
+
+Pure: the caller lists the evaluation's tasks (`SGPClient.list_evaluation_tasks`) and hands
+them in, in the platform's order.
+
+Which tasks a query takes: PENDING (exactly; not PENDING_REDO, NOT_READY or any other status)
+and assigned to nobody. Their order is the platform's, except that priority comes first when
+tasks have one: a stable sort by priority, highest number first, tasks without a priority
+last, ties in the platform's order. The API documents `priority` only as an integer; "higher
+is more urgent" is the reading of Scale's other task APIs, and `priority_key` is the one place
+to change if the platform says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Annotated, Final, Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.sgp.models import ListedTask, TaskStatus
+
+#: How many ids of each kind a check keeps, to name a few of them in the preview.
+IDS_KEPT: Final = 20
+
+
+class NextTasks(BaseModel):
+    """`next N`: the first `count` pending, unassigned tasks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["next"] = "next"
+    count: int = Field(ge=1)
+
+
+class UnassignedTasks(BaseModel):
+    """`unassigned`: every pending, unassigned task."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["unassigned"] = "unassigned"
+
+
+TaskQuery: TypeAlias = Annotated[NextTasks | UnassignedTasks, Field(discriminator="kind")]
+
+
+def describe(query: NextTasks | UnassignedTasks) -> str:
+    """The query in words, for the preview: what was asked for."""
+    if isinstance(query, NextTasks):
+        noun = "task" if query.count == 1 else "tasks"
+        return f"the next {query.count:,} pending, unassigned {noun}"
+    return "every pending, unassigned task"
+
+
+def is_available(task: ListedTask) -> bool:
+    """Waiting for someone: PENDING and assigned to nobody."""
+    return task.status == TaskStatus.PENDING and task.assignee_id is None
+
+
+def priority_key(task: ListedTask) -> tuple[int, int]:
+    """Sort key: tasks with a priority first, the highest first; then those without one."""
+    if task.priority is None:
+        return (1, 0)
+    return (0, -task.priority)
+
+
+def select(tasks: Iterable[ListedTask], query: NextTasks | UnassignedTasks) -> tuple[str, ...]:
+    """The ids the query picks, in the order they will be split among the assignees.
+
+    A task listed twice (the listing changed between two pages) counts once.
+    """
+    seen: set[str] = set()
+    available: list[ListedTask] = []
+    for task in tasks:
+        if task.id not in seen and is_available(task):
+            seen.add(task.id)
+            available.append(task)
+    ordered = sorted(available, key=priority_key)  # stable: ties keep the platform's order
+    if isinstance(query, NextTasks):
+        ordered = ordered[: query.count]
+    return tuple(task.id for task in ordered)
+
+
+class TaskChecks(BaseModel):
+    """What the task listing said about the requested tasks, before anything was assigned.
+
+    `checked` is False when the listing could not be read in time: the preview then says it
+    could not check, rather than showing no warnings. The id tuples hold at most IDS_KEPT ids
+    each; the counts are complete.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    checked: bool = True
+    completed: int = 0
+    completed_ids: tuple[str, ...] = ()
+    assigned_elsewhere: int = 0
+    assigned_elsewhere_ids: tuple[str, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return self.completed > 0 or self.assigned_elsewhere > 0
+
+
+UNCHECKED: Final = TaskChecks(checked=False)
+
+
+def check(tasks: Iterable[ListedTask], shares: Iterable[tuple[str, Sequence[str]]]) -> TaskChecks:
+    """Count the requested tasks that are COMPLETED, or assigned to someone other than the
+    person this request gives them to. `shares`: (platform user id, task ids) per assignee.
+
+    Ids the listing does not show are not counted: the listing may not show every kind of task,
+    and the platform's answer to the assignment says what happened to them.
+    """
+    by_id = {task.id: task for task in tasks}
+    completed: list[str] = []
+    elsewhere: list[str] = []
+    for user_id, task_ids in shares:
+        for task_id in task_ids:
+            task = by_id.get(task_id)
+            if task is None:
+                continue
+            if task.status == TaskStatus.COMPLETED:
+                completed.append(task_id)
+            elif task.assignee_id is not None and task.assignee_id != user_id:
+                elsewhere.append(task_id)
+    return TaskChecks(
+        completed=len(completed),
+        completed_ids=tuple(completed[:IDS_KEPT]),
+        assigned_elsewhere=len(elsewhere),
+        assigned_elsewhere_ids=tuple(elsewhere[:IDS_KEPT]),
+    )

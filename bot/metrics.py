@@ -1,0 +1,165 @@
+"""What the bot counts, for Prometheus: one registry per app, filled by one-line calls.
+
+Nothing global by design: `Metrics()` owns its own `CollectorRegistry`, so two bots in one
+process (tests) count apart, and the composition root hands the one it built to every part
+that counts. `shared_default()` exists only for parts built without one.
+
+Label values are small closed sets (surfaces, outcomes, HTTP statuses, Slack method and error
+names), never ids or user input, so the number of series stays bounded.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Final, Literal
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    gc_collector,
+    generate_latest,
+    platform_collector,
+    process_collector,
+)
+
+Surface = Literal[
+    "command", "action", "view_submission", "shortcut", "message_action", "app_mention"
+]
+RequestOutcome = Literal["ok", "usage_error", "refused", "error"]
+ConfirmationEvent = Literal["created", "confirmed", "cancelled", "expired"]
+
+CONTENT_TYPE: Final = CONTENT_TYPE_LATEST
+PREFIX: Final = "assignbot"
+#: Slack wants an answer within 3 s; the buckets are dense below that.
+ACK_BUCKETS: Final = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
+#: A batch-assign of 500 ids may take seconds; the client gives up after 60 s.
+PLATFORM_BUCKETS: Final = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+class Metrics:
+    """The bot's counters and histograms, registered in one registry (its own by default)."""
+
+    def __init__(self, registry: CollectorRegistry | None = None, *, process: bool = True) -> None:
+        """`process`: also export the process's CPU, memory and GC, as the default registry does."""
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        if process:
+            process_collector.ProcessCollector(registry=r)
+            platform_collector.PlatformCollector(registry=r)
+            gc_collector.GCCollector(registry=r)
+        self.requests = Counter(
+            f"{PREFIX}_requests",
+            "Slack requests handled, by surface and outcome.",
+            ["surface", "outcome"],
+            registry=r,
+        )
+        self.confirmations = Counter(
+            f"{PREFIX}_confirmations",
+            "Confirmations (previews) created, confirmed, cancelled, or clicked after expiry.",
+            ["event"],
+            registry=r,
+        )
+        self.jobs_enqueued = Counter(
+            f"{PREFIX}_jobs_enqueued", "Confirmed requests queued as jobs.", registry=r
+        )
+        self.jobs = Counter(
+            f"{PREFIX}_jobs",
+            "Jobs that ended: assigned (every task), partial, failed (no task), error (crashed,"
+            " retried), given_up (too many deliveries).",
+            ["outcome"],
+            registry=r,
+        )
+        self.tasks = Counter(
+            f"{PREFIX}_tasks",
+            "Requested tasks by what happened: assigned, or failed (not assigned).",
+            ["outcome"],
+            registry=r,
+        )
+        self.platform_latency = Histogram(
+            f"{PREFIX}_platform_request_seconds",
+            "Platform API attempts, by HTTP status (or connection_error / timeout).",
+            ["status"],
+            buckets=PLATFORM_BUCKETS,
+            registry=r,
+        )
+        self.slack_api_errors = Counter(
+            f"{PREFIX}_slack_api_errors",
+            "Slack Web API calls that failed: ok=false with Slack's error, or connection_error.",
+            ["method", "error"],
+            registry=r,
+        )
+        self.slack_rate_limited = Counter(
+            f"{PREFIX}_slack_rate_limited",
+            "Slack Web API answers with 429 (each is retried after Retry-After).",
+            ["method"],
+            registry=r,
+        )
+        self.ack_latency = Histogram(
+            f"{PREFIX}_slack_ack_seconds",
+            "Time to answer Slack's POST /slack/events (the ack); Slack gives up after 3 s.",
+            buckets=ACK_BUCKETS,
+            registry=r,
+        )
+
+    # -- one-line calls for the code that counts ------------------------------------------------
+
+    def request(self, surface: Surface, outcome: RequestOutcome) -> None:
+        self.requests.labels(surface=surface, outcome=outcome).inc()
+
+    def confirmation(self, event: ConfirmationEvent) -> None:
+        self.confirmations.labels(event=event).inc()
+
+    def job_enqueued(self) -> None:
+        self.jobs_enqueued.inc()
+
+    def job_finished(self, assigned: int, failed: int) -> None:
+        """A job ran to its summary: `assigned` tasks were, `failed` were not."""
+        outcome = "assigned" if failed == 0 else "partial" if assigned > 0 else "failed"
+        self.jobs.labels(outcome=outcome).inc()
+        self.tasks.labels(outcome="assigned").inc(max(assigned, 0))
+        self.tasks.labels(outcome="failed").inc(max(failed, 0))
+
+    def job_errored(self) -> None:
+        """A job crashed before its summary; the worker will deliver it again."""
+        self.jobs.labels(outcome="error").inc()
+
+    def job_given_up(self) -> None:
+        self.jobs.labels(outcome="given_up").inc()
+
+    def platform_request(self, status: str, seconds: float) -> None:
+        """One attempt at the platform API; the SGP client's `observer`."""
+        self.platform_latency.labels(status=status).observe(seconds)
+
+    def slack_api_error(self, method: str, error: str) -> None:
+        self.slack_api_errors.labels(method=method, error=error).inc()
+
+    def slack_rate_limit(self, method: str) -> None:
+        self.slack_rate_limited.labels(method=method).inc()
+
+    def ack(self, seconds: float) -> None:
+        self.ack_latency.observe(seconds)
+
+    # -- exposition -----------------------------------------------------------------------------
+
+    def render(self) -> bytes:
+        """The registry in Prometheus' text format, for GET /metrics."""
+        return generate_latest(self.registry)
+
+
+_default: Metrics | None = None
+_default_lock = threading.Lock()
+
+
+def shared_default() -> Metrics:
+    """The process's fallback `Metrics`, for parts built without one (one per process, lazily).
+
+    The composition root should build one `Metrics` and hand it to everything; this keeps the
+    parts usable (and consistent with each other) where it does not.
+    """
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Metrics()
+        return _default

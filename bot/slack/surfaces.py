@@ -1,0 +1,112 @@
+"""Where a requester watches their request, as any process can write to it.
+
+A job names its surface with a `SurfaceRef` (plain data in Redis); the worker that runs it turns
+that back into something it can show progress and the result on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.core.confirmation import Confirmation
+from bot.core.job import SurfaceRef
+from bot.slack import blocks, modals
+
+log = logging.getLogger(__name__)
+
+#: Slack lets a response_url be used 5 times: "Assigning...", the result, and this many updates.
+RESPONSE_URL_PROGRESS_UPDATES = 3
+#: At most one progress update this often, per surface.
+PROGRESS_INTERVAL_SECONDS = 2.0
+
+
+class ResponseUrlSurface:
+    """An ephemeral message, replaced in place through its interaction's response_url."""
+
+    progress_updates: int | None = RESPONSE_URL_PROGRESS_UPDATES
+
+    def __init__(self, url: str) -> None:
+        self.webhook = AsyncWebhookClient(url)
+
+    async def show(self, content: blocks.Blocks, text: str) -> None:
+        try:
+            response = await self.webhook.send(
+                replace_original=True, blocks=content, text=text[:300]
+            )
+        except Exception as exc:  # network: the requester misses an update, nothing more
+            log.warning("could not update the requester's message: %s", type(exc).__name__)
+            return
+        if response.status_code != 200:
+            log.warning("response_url refused an update: %s", response.status_code)
+
+
+class ViewSurface:
+    """The modal the requester submitted, updated with views.update on its view id.
+
+    No `hash`: nothing else writes to this view, so the last write is right. A modal the
+    requester closed cannot be updated; that is logged and the assignment carries on.
+    """
+
+    progress_updates: int | None = None
+
+    def __init__(self, client: AsyncWebClient, view_id: str) -> None:
+        self.client = client
+        self.view_id = view_id
+
+    async def show(self, content: blocks.Blocks, text: str) -> None:
+        try:
+            await self.client.views_update(view_id=self.view_id, view=modals.status_view(content))
+        except SlackApiError as exc:
+            log.warning("could not update view %s: %s", self.view_id, exc.response.get("error"))
+
+
+class NoSurface:
+    """A request with nowhere private to report (a retry started from the channel summary)."""
+
+    progress_updates: int | None = 0
+
+    async def show(self, content: blocks.Blocks, text: str) -> None:
+        return None
+
+
+AnySurface = ResponseUrlSurface | ViewSurface | NoSurface
+
+
+def surface_for(ref: SurfaceRef, client: AsyncWebClient) -> AnySurface:
+    if ref.kind == "response_url" and ref.response_url:
+        return ResponseUrlSurface(ref.response_url)
+    if ref.kind == "view" and ref.view_id:
+        return ViewSurface(client, ref.view_id)
+    return NoSurface()
+
+
+class Progress:
+    """ "Assigning... 3,000 / 8,000", at most every 2 seconds and within the surface's budget."""
+
+    def __init__(
+        self,
+        surface: AnySurface,
+        confirmation: Confirmation,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.surface = surface
+        self.confirmation = confirmation
+        self.clock = clock
+        self.left = surface.progress_updates
+        self.last = clock()  # "Assigning..." was just shown: the first update waits its turn
+
+    async def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if done >= total or now - self.last < PROGRESS_INTERVAL_SECONDS or self.left == 0:
+            return
+        self.last = now
+        if self.left is not None:
+            self.left -= 1
+        content = blocks.assigning_blocks(self.confirmation, done=done)
+        await self.surface.show(content, f"Assigning... {done:,} / {total:,}")

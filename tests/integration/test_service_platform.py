@@ -1,0 +1,392 @@
+"""The service with the platform's listings: matching by email, queries, warnings and undo."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import fakeredis
+import pytest
+
+from bot.core.confirmation import Confirmation
+from bot.core.grammar import Assign, AssigneeRef, PlatformUser, SlackUser
+from bot.core.query import NextTasks, UnassignedTasks
+from bot.matching import MATCHES
+from bot.service import (
+    AssignService,
+    NothingToPick,
+    NotRequester,
+    Requester,
+    UndoGone,
+    UnlinkedAssignees,
+)
+from bot.sgp.client import SGPClient
+from bot.sgp.errors import NotFoundError
+from bot.store.connection import Store
+from tests.fakes.server import ServerThread
+from tests.fakes.sgp_server import FakeSGP
+
+KEY = "sgp-test-key-1234"
+REQUESTER = Requester(team_id="T1", user_id="ULEAD", channel_id="C1")
+EVAL = "eval_1"
+
+
+class Emails:
+    """An EmailDirectory with fixed answers that counts the questions."""
+
+    def __init__(self, emails: dict[str, str]) -> None:
+        self.emails = emails
+        self.asked: list[str] = []
+
+    async def email_of(self, slack_user_id: str) -> str | None:
+        self.asked.append(slack_user_id)
+        return self.emails.get(slack_user_id)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSGP]:
+    fake = FakeSGP(api_key=KEY)
+    server = ServerThread(fake.app).start()
+    fake.base_url = server.url  # type: ignore[attr-defined]
+    yield fake
+    server.stop()
+
+
+@pytest.fixture
+def emails() -> Emails:
+    return Emails(
+        {
+            "UALICE": "Alice@Example.com",
+            "UBOB": "bob@example.com",
+            "USAM": "sam@example.com",
+            "UNOBODY": "nobody@example.com",
+        }
+    )
+
+
+@pytest.fixture
+async def service(fake: FakeSGP, emails: Emails) -> AsyncIterator[AssignService]:
+    store = Store(fakeredis.FakeAsyncRedis(decode_responses=True), prefix="t:")
+    sgp = SGPClient(base_url=fake.base_url, api_key=KEY, max_retries=0)  # type: ignore[attr-defined]
+    yield AssignService(
+        store=store, sgp=sgp, admins=frozenset({"UADMIN"}), emails=emails, listing_seconds=2.0
+    )
+    await sgp.aclose()
+    await store.aclose()
+
+
+def org(fake: FakeSGP) -> None:
+    fake.add_org_users(
+        {"id": "user_alice", "email": "alice@example.com", "first_name": "Alice"},
+        {"id": "user_bob", "email": "bob@example.com"},
+        {"id": "user_sam_1", "email": "sam@example.com"},
+        {"id": "user_sam_2", "email": "SAM@example.com"},  # two platform users, one address
+        {"id": "user_noemail"},
+    )
+
+
+def ids_of(*refs: AssigneeRef, task_ids: tuple[str, ...] = ("t1",)) -> Assign:
+    return Assign(EVAL, task_ids, 0, refs)
+
+
+def picked(query: NextTasks | UnassignedTasks, *refs: AssigneeRef) -> Assign:
+    return Assign(EVAL, (), 0, refs, query=query)
+
+
+async def run(service: AssignService, confirmation: Confirmation) -> int:
+    """What a job does with a confirmation, without the queue: how many tasks got assigned."""
+    assigned = 0
+    for share in confirmation.shares:
+        user = share.assignee.platform_user_id
+        for result in await service.sgp.assign_chunked(EVAL, share.task_ids, user):
+            assigned += sum(1 for task in result.tasks if task.assigned_to == user)
+    return assigned
+
+
+# --- matching by email ----------------------------------------------------------------------
+
+
+async def test_an_unlinked_user_is_matched_by_email_ignoring_case(
+    service: AssignService, fake: FakeSGP, emails: Emails
+) -> None:
+    org(fake)
+    fake.add_tasks(EVAL, ["t1"])
+
+    pending = await service.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
+
+    [share] = pending.confirmation.shares
+    assert share.assignee.platform_user_id == "user_alice"
+    assert share.assignee.matched_by_email is True
+    key = service.store.cache.key(MATCHES, "T1:UALICE")
+    assert await service.store.redis.get(key) == '"user_alice"'
+    assert 0 < await service.store.redis.ttl(key) <= 6 * 3600
+
+    # The match is cached: the next request asks neither Slack nor the platform.
+    asked, listings = len(emails.asked), len(fake.listing_calls("org-users"))
+    again = await service.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
+    assert again.confirmation.shares[0].assignee.matched_by_email
+    assert len(emails.asked) == asked and len(fake.listing_calls("org-users")) == listings
+
+
+async def test_no_platform_user_with_the_email_is_unlinked(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    org(fake)
+    with pytest.raises(UnlinkedAssignees) as caught:
+        await service.prepare(REQUESTER, ids_of(SlackUser("UNOBODY"), SlackUser("UNKNOWN")))
+    assert caught.value.slack_user_ids == ("UNOBODY", "UNKNOWN")
+
+
+async def test_an_ambiguous_email_is_not_matched(service: AssignService, fake: FakeSGP) -> None:
+    org(fake)
+    with pytest.raises(UnlinkedAssignees) as caught:
+        await service.prepare(REQUESTER, ids_of(SlackUser("USAM"), SlackUser("UBOB")))
+    assert caught.value.slack_user_ids == ("USAM",)
+    assert await service.store.cache.get(MATCHES, "T1:USAM") is None
+
+
+async def test_an_explicit_link_wins_over_the_email(
+    service: AssignService, fake: FakeSGP, emails: Emails
+) -> None:
+    org(fake)
+    fake.add_tasks(EVAL, ["t1", "t2"])
+    await service.store.identities.link("T1", "UALICE", "user_alice_other")
+
+    pending = await service.prepare(
+        REQUESTER, ids_of(SlackUser("UALICE"), SlackUser("UBOB"), task_ids=("t1", "t2"))
+    )
+
+    alice, bob = (share.assignee for share in pending.confirmation.shares)
+    assert (alice.platform_user_id, alice.matched_by_email) == ("user_alice_other", False)
+    assert (bob.platform_user_id, bob.matched_by_email) == ("user_bob", True)
+    assert emails.asked == ["UBOB"], "a linked user's email is never looked up"
+
+
+async def test_one_listing_of_the_organization_for_several_people(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    org(fake)
+    fake.add_tasks(EVAL, ["t1", "t2"])
+    await service.prepare(
+        REQUESTER, ids_of(SlackUser("UALICE"), SlackUser("UBOB"), task_ids=("t1", "t2"))
+    )
+    assert len(fake.listing_calls("org-users")) == 1
+
+
+async def test_a_platform_that_fails_means_no_match_not_a_crash(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    org(fake)
+    fake.fail_next(500, route="org-users")
+    with pytest.raises(UnlinkedAssignees):
+        await service.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
+
+
+async def test_without_a_directory_nothing_is_matched(fake: FakeSGP) -> None:
+    org(fake)
+    store = Store(fakeredis.FakeAsyncRedis(decode_responses=True), prefix="t:")
+    async with SGPClient(base_url=fake.base_url, api_key=KEY) as sgp:  # type: ignore[attr-defined]
+        plain = AssignService(store=store, sgp=sgp, admins=frozenset())
+        with pytest.raises(UnlinkedAssignees):
+            await plain.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
+    assert fake.listing_calls("org-users") == []
+
+
+# --- picking tasks by query -----------------------------------------------------------------
+
+
+def seed_mixed(fake: FakeSGP) -> None:
+    """30 tasks over 8 pages of 4: every third assigned, every fifth completed, a few urgent."""
+    fake.page_cap = 4
+    for i in range(30):
+        fields: dict[str, object] = {"priority": 0}
+        if i % 3 == 0:
+            fields["assigned_to"] = "user_someone"
+        if i % 5 == 0:
+            fields["status"] = "COMPLETED"
+        if i in (28, 29):
+            fields["priority"] = 9
+        fake.add_tasks(EVAL, [f"t{i}"], **fields)
+
+
+async def test_next_picks_pending_unassigned_tasks_across_pages_priority_first(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    seed_mixed(fake)
+
+    pending = await service.prepare(
+        REQUESTER, picked(NextTasks(count=5), PlatformUser("user_a"), PlatformUser("user_b"))
+    )
+
+    confirmation = pending.confirmation
+    # t28 and t29 have priority 9 (ties keep the platform's order), then the rest in order.
+    assert [s.task_ids for s in confirmation.shares] == [("t28", "t29", "t1"), ("t2", "t4")]
+    assert confirmation.query == NextTasks(count=5)
+    assert confirmation.checks is not None and not confirmation.checks.any
+    assert len(fake.listing_calls("test-case-results")) == 8
+
+    taken = await service.confirm(pending.token, "ULEAD")
+    assert await run(service, taken) == 5
+    sent = sorted(tuple(c.json["task_ids"]) for c in fake.batch_assign_calls())
+    assert sent == [("t2", "t4"), ("t28", "t29", "t1")], "exactly the previewed ids"
+
+
+async def test_unassigned_picks_every_one_split_evenly(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    seed_mixed(fake)
+    pending = await service.prepare(
+        REQUESTER, picked(UnassignedTasks(), PlatformUser("user_a"), PlatformUser("user_b"))
+    )
+    every = [i for i in range(30) if i % 3 and i % 5]
+    expected = ["t28", "t29", *(f"t{i}" for i in every if i < 28)]
+    shares = [s.task_ids for s in pending.confirmation.shares]
+    assert [*shares[0], *shares[1]] == expected
+    assert abs(len(shares[0]) - len(shares[1])) <= 1
+
+
+async def test_a_query_that_finds_nothing_is_refused(service: AssignService, fake: FakeSGP) -> None:
+    fake.add_tasks(EVAL, ["t1"], status="COMPLETED")
+    fake.add_tasks(EVAL, ["t2"], assigned_to="user_x")
+    with pytest.raises(NothingToPick):
+        await service.prepare(REQUESTER, picked(NextTasks(count=3), PlatformUser("user_a")))
+    assert await service.store.redis.keys("t:confirmation:*") == []
+
+
+async def test_a_query_needs_the_listing(service: AssignService) -> None:
+    with pytest.raises(NotFoundError):
+        await service.prepare(REQUESTER, picked(UnassignedTasks(), PlatformUser("user_a")))
+
+
+# --- warnings in the preview ----------------------------------------------------------------
+
+
+async def test_the_preview_counts_completed_and_already_assigned_tasks(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    fake.add_tasks(EVAL, ["t1", "t2"])
+    fake.add_tasks(EVAL, ["t3", "t4"], assigned_to="user_x")
+    fake.add_tasks(EVAL, ["t5"], assigned_to="user_a")
+    fake.add_tasks(EVAL, ["t6"], status="COMPLETED")
+
+    pending = await service.prepare(
+        REQUESTER,
+        ids_of(PlatformUser("user_a"), task_ids=("t1", "t2", "t3", "t4", "t5", "t6", "t_unknown")),
+    )
+
+    checks = pending.confirmation.checks
+    assert checks is not None and checks.checked
+    assert (checks.assigned_elsewhere, checks.assigned_elsewhere_ids) == (2, ("t3", "t4"))
+    assert (checks.completed, checks.completed_ids) == (1, ("t6",))
+
+
+async def test_a_failing_listing_previews_without_warnings(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    fake.add_tasks(EVAL, ["t1"], status="COMPLETED")
+    fake.fail_next(500, route="test-case-results")
+    pending = await service.prepare(REQUESTER, ids_of(PlatformUser("user_a")))
+    assert pending.confirmation.checks is not None
+    assert not pending.confirmation.checks.checked
+
+
+async def test_a_slow_listing_previews_without_warnings_in_time(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    fake.add_tasks(EVAL, ["t1"], status="COMPLETED")
+    fake.latency_per_request = 1.0
+    pending = await service.prepare(REQUESTER, ids_of(PlatformUser("user_a")), check_seconds=0.2)
+    assert pending.confirmation.checks is not None
+    assert not pending.confirmation.checks.checked
+
+
+# --- undo -----------------------------------------------------------------------------------
+
+
+async def assigned_with_snapshot(service: AssignService, fake: FakeSGP) -> tuple[str, str]:
+    """t1 t2 were Ann's, t3 Bob's, t4 t5 nobody's, t6 already the new assignee's: all to Neo."""
+    fake.add_tasks(EVAL, ["t1", "t2"], assigned_to="user_ann")
+    fake.add_tasks(EVAL, ["t3"], assigned_to="user_bob")
+    fake.add_tasks(EVAL, ["t4", "t5"])
+    fake.add_tasks(EVAL, ["t6"], assigned_to="user_neo")
+    command = ids_of(PlatformUser("user_neo"), task_ids=("t1", "t2", "t3", "t4", "t5", "t6"))
+    pending = await service.prepare(REQUESTER, command)
+    confirmation = await service.confirm(pending.token, "ULEAD")
+    snapshot_id = await service.snapshot(confirmation)
+    assert snapshot_id is not None
+    assert await run(service, confirmation) == 6
+    return snapshot_id, pending.token
+
+
+async def test_undo_restores_a_mixed_set_of_previous_assignees(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    snapshot_id, _ = await assigned_with_snapshot(service, fake)
+    before = len(fake.batch_assign_calls())
+
+    result = await service.undo(snapshot_id, "ULEAD")
+
+    calls = fake.batch_assign_calls()[before:]
+    assert sorted((c.json["assigned_to"], c.json["task_ids"]) for c in calls) == [
+        ("user_ann", ["t1", "t2"]),
+        ("user_bob", ["t3"]),
+    ], "one batch-assign per previous assignee"
+    assert [fake.task(EVAL, t)["assigned_to"] for t in ("t1", "t2", "t3")] == [  # type: ignore[index]
+        "user_ann",
+        "user_ann",
+        "user_bob",
+    ]
+    assert result.restored == 3 and result.attempted == 3
+    assert result.plan.no_previous == ("t4", "t5")
+    assert result.plan.unchanged == ("t6",)
+    assert fake.task(EVAL, "t4")["assigned_to"] == "user_neo"  # type: ignore[index]
+
+
+async def test_undo_runs_once(service: AssignService, fake: FakeSGP) -> None:
+    snapshot_id, _ = await assigned_with_snapshot(service, fake)
+    await service.undo(snapshot_id, "ULEAD")
+    with pytest.raises(UndoGone) as again:
+        await service.undo(snapshot_id, "ULEAD")
+    assert again.value.already is True
+    with pytest.raises(UndoGone) as unknown:
+        await service.undo("never-issued-id-0123456789", "ULEAD")
+    assert unknown.value.already is False
+
+
+async def test_only_the_requester_or_an_admin_may_undo(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    snapshot_id, _ = await assigned_with_snapshot(service, fake)
+    before = len(fake.batch_assign_calls())
+    with pytest.raises(NotRequester) as refused:
+        await service.undo(snapshot_id, "USOMEONE")
+    assert refused.value.requester_id == "ULEAD"
+    assert len(fake.batch_assign_calls()) == before, "a refused click changes nothing"
+    result = await service.undo(snapshot_id, "UADMIN")
+    assert result.restored == 3
+
+
+async def test_undo_reports_what_the_platform_did_not_put_back(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    snapshot_id, _ = await assigned_with_snapshot(service, fake)
+    fake.assign_elsewhere(["t3"], "user_zed")
+    result = await service.undo(snapshot_id, "ULEAD")
+    assert result.restored == 2
+    assert any(ids == ["t3"] for ids in result.problems.values())
+
+
+async def test_no_snapshot_when_nothing_could_be_given_back(
+    service: AssignService, fake: FakeSGP
+) -> None:
+    fake.add_tasks(EVAL, ["t1", "t2"])
+    pending = await service.prepare(
+        REQUESTER, ids_of(PlatformUser("user_neo"), task_ids=("t1", "t2"))
+    )
+    assert await service.snapshot(pending.confirmation) is None
+
+
+async def test_no_snapshot_when_the_listing_fails(service: AssignService, fake: FakeSGP) -> None:
+    fake.add_tasks(EVAL, ["t1"], assigned_to="user_ann")
+    pending = await service.prepare(REQUESTER, ids_of(PlatformUser("user_neo")))
+    fake.fail_next(503, route="test-case-results")
+    assert await service.snapshot(pending.confirmation) is None

@@ -1,0 +1,92 @@
+"""Undo plans and results (pure)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.core.outcome import judge
+from bot.core.undo import (
+    NO_PREVIOUS_REASON,
+    UNKNOWN_REASON,
+    Snapshot,
+    UndoEntry,
+    UndoResult,
+    plan_undo,
+    take_snapshot,
+)
+from bot.sgp.models import ChunkResult, ListedTask
+from tests.unit.factories import task
+
+
+def listed(task_id: str, assigned_to: str | None) -> ListedTask:
+    return ListedTask.model_validate(
+        {"id": task_id, "status": "PENDING", "assigned_to": assigned_to and {"id": assigned_to}}
+    )
+
+
+def test_snapshot_remembers_who_had_each_task() -> None:
+    tasks = [listed("t1", "user_a"), listed("t2", None), listed("t3", "user_b")]
+    entries = take_snapshot(tasks, [("user_new", ["t1", "t2"]), ("user_other", ["t3", "t9"])])
+    assert entries == (
+        UndoEntry(task_id="t1", assigned_to="user_new", previous="user_a"),
+        UndoEntry(task_id="t2", assigned_to="user_new", previous=None),
+        UndoEntry(task_id="t3", assigned_to="user_other", previous="user_b"),
+        UndoEntry(task_id="t9", assigned_to="user_other", previous=None, listed=False),
+    )
+
+
+def test_plan_groups_by_previous_assignee_and_sets_aside_what_it_cannot_do() -> None:
+    entries = [
+        UndoEntry(task_id="t1", assigned_to="new", previous="a"),
+        UndoEntry(task_id="t2", assigned_to="new", previous="b"),
+        UndoEntry(task_id="t3", assigned_to="new", previous="a"),
+        UndoEntry(task_id="t4", assigned_to="new", previous=None),
+        UndoEntry(task_id="t5", assigned_to="new", previous="new"),
+        UndoEntry(task_id="t6", assigned_to="new", previous=None, listed=False),
+    ]
+    plan = plan_undo(entries)
+    assert plan.restore == {"a": ("t1", "t3"), "b": ("t2",)}
+    assert list(plan.restore) == ["a", "b"]
+    assert plan.no_previous == ("t4",)
+    assert plan.unchanged == ("t5",)
+    assert plan.unknown == ("t6",)
+
+
+def test_result_counts_and_problems() -> None:
+    entries = (
+        UndoEntry(task_id="t1", assigned_to="new", previous="a"),
+        UndoEntry(task_id="t2", assigned_to="new", previous="a"),
+        UndoEntry(task_id="t3", assigned_to="new", previous="b"),
+        UndoEntry(task_id="t4", assigned_to="new", previous=None),
+        UndoEntry(task_id="t5", assigned_to="new", previous=None, listed=False),
+    )
+    snapshot = Snapshot(
+        team_id="T1",
+        requester_id="ULEAD",
+        evaluation_id="eval_1",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        entries=entries,
+    )
+    plan = plan_undo(entries)
+    outcomes = {
+        "a": judge(("t1", "t2"), "a", [ChunkResult(("t1", "t2"), tasks=(task("t1", "a"),))]),
+        "b": judge(("t3",), "b", [ChunkResult(("t3",), tasks=(task("t3", "b"),))]),
+    }
+    result = UndoResult(snapshot=snapshot, plan=plan, outcomes=outcomes)
+    assert result.attempted == 3 and result.restored == 2
+    assert result.restored_to() == {"a": 1, "b": 1}
+    problems = result.problems
+    assert list(problems.values()) == [["t2"], ["t5"], ["t4"]]
+    assert list(problems)[1:] == [UNKNOWN_REASON, NO_PREVIOUS_REASON]
+    assert "cannot be unassigned by this API" in NO_PREVIOUS_REASON
+
+
+def test_snapshot_round_trips_through_json() -> None:
+    snapshot = Snapshot(
+        team_id="T1",
+        requester_id="ULEAD",
+        evaluation_id="eval_1",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        entries=(UndoEntry(task_id="t1", assigned_to="n", previous="a"),),
+    )
+    assert Snapshot.model_validate_json(snapshot.model_dump_json()) == snapshot
