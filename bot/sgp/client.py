@@ -60,6 +60,7 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429})
 Observer = Callable[[str, float], None]
 
 _TASKS = TypeAdapter(list[TaskResponse])
+_TASKS_OR_NULL = TypeAdapter(list[TaskResponse] | None)
 _USERS_PAGE: TypeAdapter[Page[OrganizationUser]] = TypeAdapter(Page[OrganizationUser])
 _TASKS_PAGE: TypeAdapter[Page[TaskListingItem]] = TypeAdapter(Page[TaskListingItem])
 
@@ -211,6 +212,11 @@ class SGPClient:
         )
 
     def _tasks(self, response: httpx.Response, attempts: int) -> list[TaskResponse]:
+        """The answer's tasks, parsed straight from the bytes; errors explained the slow way."""
+        try:
+            return _TASKS_OR_NULL.validate_json(response.content) or []
+        except ValidationError:
+            pass  # the same parse, step by step, to say what is wrong in words
         payload = self._json(response, attempts)
         if payload is None:
             return []

@@ -404,7 +404,7 @@ class FakeSGP:
                 user = self._assigned_elsewhere.get(task_id, assigned_to or self.user["id"])
                 task["assigned_to"] = user
                 task["assignment_expires_at"] = expires
-                out.append(json.loads(json.dumps(task)))
+                out.append(dict(task))  # top-level copy: only top-level fields ever change
         return out
 
     def _record(self, request: Request, body: Any, evaluation_id: str | None) -> None:
