@@ -28,10 +28,9 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bench.platform_process import PlatformProcess
+from bench.platform_process import PlatformProcess, SlackProcess
 from tests.e2e.slack_requests import sign
-from tests.fakes.server import ServerThread, free_port
-from tests.fakes.slack_server import FakeSlack
+from tests.fakes.server import free_port
 
 SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench-token"
@@ -103,6 +102,15 @@ def memory_mib(pid: int, field: str) -> float:
     raise KeyError(field)
 
 
+def wait_for(condition: Any, what: str, timeout: float = 30) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.1)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
 def wait_ready(url: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -129,9 +137,7 @@ def bot_environment(slack_url: str, sgp_url: str, port: int) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    slack = FakeSlack(bot_token=BOT_TOKEN)
-    slack_server = ServerThread(slack.app).start()
-    slack.base_url = slack_server.url
+    slack = SlackProcess(BOT_TOKEN).__enter__()
     response_url = f"{slack.base_url}/response/bench"
     command = form("eval_1 t1 t2 t3 to me", LEAD, response_url)
     results: dict[str, Any] = {"requests": args.requests, "in_flight": args.in_flight}
@@ -171,12 +177,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 results["bot_during_job"] = during_job(bot_url, slack, response_url, command, args)
                 results["bot_peak_rss_mib"] = memory_mib(bot_process.pid, "VmHWM")
     finally:
-        slack_server.stop()
+        slack.__exit__()
     return results
 
 
 def during_job(
-    bot_url: str, slack: FakeSlack, response_url: str, command: str, args: argparse.Namespace
+    bot_url: str, slack: SlackProcess, response_url: str, command: str, args: argparse.Namespace
 ) -> dict[str, Any]:
     """Start a 10,000-id job in the bot, then measure acks while it runs."""
     ids = " ".join(f"t{i}" for i in range(JOB_IDS))
@@ -184,7 +190,7 @@ def during_job(
     asyncio.run(
         load(bot_url, [form(f"eval_big {ids} to me", LEAD, f"{slack.base_url}/response/{key}")], 1)
     )
-    preview = slack.wait_for(lambda: slack.posts_to(key), what="the job's preview")[0]
+    preview = wait_for(lambda: slack.posts(key), "the job's preview")[0]
     token = next(
         e["value"]
         for b in preview["blocks"]
@@ -202,10 +208,10 @@ def during_job(
     started = time.perf_counter()
     asyncio.run(load(bot_url, [urlencode({"payload": json.dumps(click)})], 1))
     latencies, _ = asyncio.run(load(bot_url, [command] * args.requests, args.in_flight))
-    slack.wait_for(
-        lambda: any("Assigned" in json.dumps(p) for p in slack.posts_to(f"{key}c")),
+    wait_for(
+        lambda: any("Assigned" in json.dumps(p) for p in slack.posts(f"{key}c")),
+        "the job's result",
         timeout=120,
-        what="the job's result",
     )
     job_seconds = time.perf_counter() - started
     return percentiles(latencies) | {"job_seconds": job_seconds}

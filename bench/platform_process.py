@@ -13,6 +13,7 @@ import uvicorn
 
 from tests.fakes.server import free_port
 from tests.fakes.sgp_server import FakeSGP
+from tests.fakes.slack_server import FakeSlack
 
 
 @dataclass(frozen=True)
@@ -66,4 +67,44 @@ class PlatformProcess:
     def __exit__(self, *exc: object) -> None:
         self._process.terminate()
         self.stats = self._stats.get(timeout=10)
+        self._process.join(timeout=10)
+
+
+def _serve_slack(port: int, bot_token: str) -> None:
+    slack = FakeSlack(bot_token=bot_token)
+    slack.base_url = f"http://127.0.0.1:{port}"
+    signal.signal(signal.SIGTERM, lambda *_: None)
+    uvicorn.run(slack.app, host="127.0.0.1", port=port, log_level="warning")
+
+
+class SlackProcess:
+    """The fake Slack in a process of its own, so the load generator measures only the bot.
+
+    Posts to a response_url are read back with `posts(key)` (GET /response/{key}).
+    """
+
+    def __init__(self, bot_token: str) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._process = mp.get_context("spawn").Process(
+            target=_serve_slack, args=(self.port, bot_token), daemon=True
+        )
+
+    def posts(self, key: str) -> list[dict[str, Any]]:
+        answer: list[dict[str, Any]] = httpx.get(f"{self.base_url}/response/{key}").json()
+        return answer
+
+    def __enter__(self) -> SlackProcess:
+        self._process.start()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{self.base_url}/response/ready", timeout=1)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("the fake Slack did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        self._process.terminate()
         self._process.join(timeout=10)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.platform import platform_client
 from bot.settings import Settings
 from bot.sgp.client import SGPClient
 from bot.sgp.errors import AuthenticationError, PermissionDeniedError, SGPError
@@ -78,13 +79,7 @@ async def run_checks(settings: Settings, client: AsyncWebClient | None = None) -
     from bot.slack.app import web_client
 
     store = open_store(settings.redis_url, settings.redis_key_prefix)
-    sgp = SGPClient(
-        base_url=settings.sgp_base_url,
-        api_key=settings.sgp_api_key.get_secret_value(),
-        account_id=settings.sgp_account_id,
-        timeout=min(settings.sgp_timeout_seconds, 10.0),
-        max_retries=0,
-    )
+    sgp = platform_client(settings, timeout=min(settings.sgp_timeout_seconds, 10.0), max_retries=0)
     try:
         return [
             Check("settings", True, "every required variable is set"),

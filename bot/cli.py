@@ -30,8 +30,8 @@ from bot.core.form import FieldProblem
 from bot.core.outcome import Summary, summarize
 from bot.core.plan import chunked, split_evenly
 from bot.logs import configure_logging, install_redaction
+from bot.platform import platform_client
 from bot.settings import PlatformSettings, SettingsError, load_platform_settings
-from bot.sgp.client import SGPClient
 from bot.sgp.models import ChunkResult
 
 EXIT_OK: Final = 0
@@ -266,15 +266,7 @@ async def run(
 ) -> Summary:
     """Every share through the bot's client (chunks, concurrency, retries), then judged."""
     bar = ProgressBar(confirmation.task_count, progress_to)
-    async with SGPClient(
-        base_url=settings.sgp_base_url,
-        api_key=settings.sgp_api_key.get_secret_value(),
-        account_id=settings.sgp_account_id,
-        timeout=settings.sgp_timeout_seconds,
-        max_retries=settings.sgp_max_retries,
-        chunk_size=settings.chunk_size,
-        concurrency=settings.concurrency,
-    ) as sgp:
+    async with platform_client(settings) as sgp:
         bar.draw()
         try:
             results = await asyncio.gather(

@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from bot.core.authz import AccessPolicy
 from bot.logs import install_redaction
 from bot.metrics import Metrics
+from bot.platform import platform_client
 from bot.runner import JobRunner
 from bot.service import AssignService
 from bot.settings import Settings
@@ -50,16 +51,7 @@ def build_runtime(
     store.audit.max_entries = settings.audit_max_entries
     metrics = metrics or Metrics()
     client = web_client(settings, metrics)
-    sgp = SGPClient(
-        base_url=settings.sgp_base_url,
-        api_key=settings.sgp_api_key.get_secret_value(),
-        account_id=settings.sgp_account_id,
-        timeout=settings.sgp_timeout_seconds,
-        max_retries=settings.sgp_max_retries,
-        chunk_size=settings.chunk_size,
-        concurrency=settings.concurrency,
-        observer=metrics.platform_request,
-    )
+    sgp = platform_client(settings, observer=metrics.platform_request)
     service = AssignService(
         store=store,
         sgp=sgp,

@@ -13,6 +13,9 @@ from redis.asyncio import Redis
 
 from bot.store import Store
 
+#: Fixtures for tests that run `python -m bot` as a process (the `fakes` fixture).
+pytest_plugins = ["tests.e2e.processes"]
+
 # ---------------------------------------------------------------------------------------------
 # Store fixtures
 # ---------------------------------------------------------------------------------------------

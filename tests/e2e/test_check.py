@@ -4,42 +4,26 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.e2e.conftest import BOT_TOKEN, SGP_KEY, SIGNING_SECRET
-from tests.e2e.test_process import bare_environment
-from tests.fakes.server import ServerThread, free_port
-from tests.fakes.sgp_server import FakeSGP
-from tests.fakes.slack_server import FakeSlack
-
-
-@pytest.fixture
-def fakes() -> Iterator[tuple[str, str]]:
-    slack = FakeSlack(bot_token=BOT_TOKEN)
-    slack_server = ServerThread(slack.app).start()
-    slack.base_url = slack_server.url
-    sgp_server = ServerThread(FakeSGP(api_key=SGP_KEY).app).start()
-    yield f"{slack.base_url}/api/", sgp_server.url
-    slack_server.stop()
-    sgp_server.stop()
+from tests.e2e.processes import Fakes, bare_environment
+from tests.fakes.server import free_port
 
 
 def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", "check"],
         cwd=tmp_path,
-        env=bare_environment(tmp_path) | env,
+        env=bare_environment() | env,
         capture_output=True,
         text=True,
         timeout=60,
     )
 
 
-def test_all_checks_pass(tmp_path: Path, fakes: tuple[str, str]) -> None:
-    slack_url, sgp_url = fakes
+def test_all_checks_pass(tmp_path: Path, fakes: Fakes) -> None:
+    slack_url, sgp_url = f"{fakes.slack.base_url}/api/", fakes.sgp_url
     done = run_check(
         tmp_path,
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -59,8 +43,8 @@ def test_all_checks_pass(tmp_path: Path, fakes: tuple[str, str]) -> None:
     assert "in-memory store" in done.stdout
 
 
-def test_each_failure_says_what_to_fix(tmp_path: Path, fakes: tuple[str, str]) -> None:
-    slack_url, sgp_url = fakes
+def test_each_failure_says_what_to_fix(tmp_path: Path, fakes: Fakes) -> None:
+    slack_url, sgp_url = f"{fakes.slack.base_url}/api/", fakes.sgp_url
     done = run_check(
         tmp_path,
         SLACK_BOT_TOKEN="xoxb-wrong",

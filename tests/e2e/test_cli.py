@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_process import bare_environment
+from tests.e2e.processes import bare_environment
 from tests.fakes.server import ServerThread
 from tests.fakes.sgp_server import FakeSGP
 
@@ -29,7 +29,7 @@ def platform() -> Iterator[tuple[FakeSGP, str]]:
 def run_cli(tmp_path: Path, url: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """No SLACK_* variable at all: the command line needs only the platform's."""
     environment = {
-        k: v for k, v in bare_environment(tmp_path).items() if not k.startswith(("SLACK_", "SGP_"))
+        k: v for k, v in bare_environment().items() if not k.startswith(("SLACK_", "SGP_"))
     }
     environment |= {"SGP_API_KEY": KEY, "SGP_CLIENT_BASE_URL": url} | env
     return subprocess.run(

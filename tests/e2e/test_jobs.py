@@ -23,8 +23,8 @@ from redis.asyncio import Redis
 from bot.slack.ui_ids import Action
 from bot.store.connection import Store
 from tests.e2e.conftest import BOT_TOKEN, LEAD, SGP_KEY, SIGNING_SECRET, Bot
+from tests.e2e.processes import bare_environment
 from tests.e2e.test_assign_command import ALICE, button, preview_for, text_of
-from tests.e2e.test_process import bare_environment
 from tests.fakes.server import free_port
 
 #: Read at import: the e2e fixtures clear the bot's variables (REDIS_URL too) from the env.
@@ -152,7 +152,7 @@ def shared_redis() -> Iterator[tuple[str, str]]:
 
 
 def start_worker(bot: Bot, redis_url: str, prefix: str, tmp_path: Path) -> subprocess.Popen[str]:
-    env = bare_environment(tmp_path) | {
+    env = bare_environment() | {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": f"{bot.slack.base_url}/api/",

@@ -368,7 +368,7 @@ class FakeSGP:
 
     def _page(self, request: Request, items: list[dict[str, Any]]) -> Response:
         """One page of `items`, or FastAPI's 422 for a bad `page` or `limit`."""
-        problems = []
+        problems: list[dict[str, Any]] = []
         page = _int_param(request, "page", 1, 1, None, problems)
         limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
         if problems:

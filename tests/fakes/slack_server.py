@@ -61,6 +61,8 @@ class FakeSlack:
             routes=[
                 Route("/api/{method}", self._api, methods=["POST", "GET"]),
                 Route("/response/{key}", self._response_url, methods=["POST"]),
+                # For a test or benchmark in another process: what was posted to a response_url.
+                Route("/response/{key}", self._response_url_posts, methods=["GET"]),
                 Route("/upload/{file_id}", self._upload, methods=["POST"]),
                 Route("/files/{file_id}/{name}", self._download, methods=["GET"]),
             ]
@@ -210,6 +212,9 @@ class FakeSlack:
         with self._lock:
             self.response_posts.append(ResponseUrlPost(request.path_params["key"], body))
         return Response("ok")
+
+    async def _response_url_posts(self, request: Request) -> Response:
+        return JSONResponse(self.posts_to(request.path_params["key"]))
 
     async def _download(self, request: Request) -> Response:
         """Like files.slack.com: the file for the bot token, an HTML sign-in page otherwise."""

@@ -11,6 +11,7 @@ from bot.core.confirmation import Confirmation
 from bot.core.job import SurfaceRef
 from bot.service import ConfirmationGone, ServiceError
 from bot.slack import blocks, payload
+from bot.slack.answers import tell_clicker
 from bot.slack.deps import Deps
 from bot.slack.measure import outcome_of
 from bot.slack.ui_ids import Action
@@ -39,7 +40,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         except Exception as exc:
             log.exception("queueing a confirmed request failed")
             deps.metrics.request("action", "error")
-            await _say(respond, describe(exc) + " " + NOT_QUEUED, replace_original=True)
+            await tell_clicker(respond, describe(exc) + " " + NOT_QUEUED, replace_original=True)
             return
         deps.metrics.request("action", "ok")
 
@@ -78,14 +79,14 @@ async def _take(
         # An expired preview is replaced so its buttons go away; a second click on a
         # preview that is already running must not overwrite its progress.
         expired = exc.ending is None
-        await _say(respond, describe(exc), replace_original=expired)
+        await tell_clicker(respond, describe(exc), replace_original=expired)
     except (ServiceError, StoreUnavailable) as exc:
         deps.metrics.request("action", outcome_of(exc))
-        await _say(respond, describe(exc), replace_original=False)
+        await tell_clicker(respond, describe(exc), replace_original=False)
     except Exception:
         log.exception("taking a confirmation failed")
         deps.metrics.request("action", "error")
-        await _say(respond, describe(RuntimeError()), replace_original=False)
+        await tell_clicker(respond, describe(RuntimeError()), replace_original=False)
     return None
 
 
@@ -101,16 +102,3 @@ def _clicker(body: dict[str, Any]) -> str:
     user = body.get("user")
     user_id = user.get("id") if isinstance(user, dict) else None
     return user_id if isinstance(user_id, str) else ""
-
-
-async def _say(respond: AsyncRespond, text: str, *, replace_original: bool) -> None:
-    """Best effort: a payload without a usable response_url gets a log line instead."""
-    try:
-        await respond(
-            replace_original=replace_original,
-            response_type="ephemeral",
-            blocks=blocks.error_blocks(text),
-            text=text[:300],
-        )
-    except Exception as exc:
-        log.warning("could not answer a click: %s", type(exc).__name__)

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.service import ServiceError
 from bot.slack import blocks, payload
 from bot.slack import mrkdwn as md
+from bot.slack.answers import tell_clicker
 from bot.slack.deps import Deps
 from bot.slack.measure import outcome_of
 from bot.slack.ui_ids import Action, Block
@@ -35,12 +36,12 @@ def register(app: AsyncApp, deps: Deps) -> None:
             job = await deps.service.retry_failed(job_id, clicker, channel, thread_ts)
         except (ServiceError, StoreUnavailable) as exc:
             deps.metrics.request("action", outcome_of(exc))
-            await _tell_clicker(respond, describe(exc))
+            await tell_clicker(respond, describe(exc))
             return
         except Exception:
             log.exception("retrying job %s failed", job_id)
             deps.metrics.request("action", "error")
-            await _tell_clicker(respond, describe(RuntimeError()))
+            await tell_clicker(respond, describe(RuntimeError()))
             return
         deps.metrics.request("action", "ok")
         count = job.confirmation.task_count
@@ -75,15 +76,3 @@ def _without_retry(message_blocks: Any) -> list[dict[str, Any]]:
         for block in message_blocks
         if isinstance(block, dict) and block.get("block_id") != Block.SUMMARY_ACTIONS
     ]
-
-
-async def _tell_clicker(respond: AsyncRespond, text: str) -> None:
-    try:
-        await respond(
-            replace_original=False,
-            response_type="ephemeral",
-            blocks=blocks.error_blocks(text),
-            text=text[:300],
-        )
-    except Exception as exc:
-        log.warning("could not answer a retry click: %s", type(exc).__name__)

@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.service import ServiceError
 from bot.slack import blocks, payload
 from bot.slack import mrkdwn as md
+from bot.slack.answers import tell_clicker
 from bot.slack.deps import Deps
 from bot.slack.ui_ids import Action
 from bot.slack.wording import describe
@@ -42,11 +43,11 @@ def register(app: AsyncApp, deps: Deps) -> None:
         try:
             snapshot = await deps.service.take_undo(snapshot_id, clicker)
         except (ServiceError, StoreUnavailable) as exc:
-            await _tell_clicker(respond, describe(exc))
+            await tell_clicker(respond, describe(exc))
             return
         except Exception:
             log.exception("taking undo snapshot failed")
-            await _tell_clicker(respond, describe(RuntimeError()))
+            await tell_clicker(respond, describe(RuntimeError()))
             return
         await where.replace_button(
             client, f":hourglass_flowing_sand: {md.user(clicker)} is undoing this assignment."
@@ -123,16 +124,3 @@ class _Summary:
             )
         except SlackApiError as exc:
             log.warning("could not update the summary after an undo: %s", exc.response.get("error"))
-
-
-async def _tell_clicker(respond: AsyncRespond, text: str) -> None:
-    """Only the clicker sees why nothing happened."""
-    try:
-        await respond(
-            replace_original=False,
-            response_type="ephemeral",
-            blocks=blocks.error_blocks(text),
-            text=text[:300],
-        )
-    except Exception as exc:
-        log.warning("could not answer an undo click: %s", type(exc).__name__)
