@@ -1,6 +1,6 @@
 """Run every benchmark and write docs/benchmarks.md with a chart (docs/benchmarks.png).
 
-    pip install -e '.[bench]' && python -m bench.report
+    pip install -e '.[bench]' && python -m bench.report   (--no-run: re-render the last figures)
 
 Each benchmark also runs on its own (see its module); this collects their JSON figures.
 """
@@ -101,7 +101,10 @@ def markdown(figures: dict[str, Any]) -> str:
         f"{busy['p99_ms']:.1f} | |",
         "",
         f"Bot p99 / minimal p99: **{bot['p99_ms'] / minimal['p99_ms']:.2f}** (target: p99 under "
-        "100 ms and within 2x). Memory of the bot process: "
+        f"100 ms and within 2x: **{_met(bot['p99_ms'] < min(100, 2 * minimal['p99_ms']))}**). "
+        "The bot's listener acks first, but the work that follows each ack (the store, the "
+        "task listing behind the preview's warnings, the response_url post) shares the event "
+        "loop with the next requests' acks. Memory of the bot process: "
         f"**{ack['bot_idle_rss_mib']:.0f} MiB** idle, **{ack['bot_peak_rss_mib']:.0f} MiB** at "
         "its peak through the 10,000-id job.",
         "",
@@ -119,7 +122,7 @@ def markdown(figures: dict[str, Any]) -> str:
         )
         lines.append(
             f"| {row['name']}{scaled} | {row['wall']:.2f} | {row['requests']:,} | "
-            f"{row['assigned']:,} | {row['peak_rss_mib']:.0f} | {row['wall'] / base:.1f} |"
+            f"{row['assigned']:,} | {row['peak_rss_mb']:.0f} | {row['wall'] / base:.1f} |"
         )
     lines += [
         "",
@@ -141,8 +144,15 @@ def markdown(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _met(ok: bool) -> str:
+    return "met" if ok else "not met"
+
+
 def main() -> None:
-    figures = run_all()
+    if "--no-run" in sys.argv:  # re-render from the last figures
+        figures = {name: json.loads((RESULTS / f"{name}.json").read_text()) for name in BENCHMARKS}
+    else:
+        figures = run_all()
     docs = ROOT / "docs"
     chart(figures, docs / "benchmarks.png")
     (docs / "benchmarks.md").write_text(markdown(figures))
