@@ -60,6 +60,7 @@ async def load(url: str, bodies: list[str], in_flight: int) -> tuple[list[float]
     for body in bodies:
         queue.put_nowait(body)
     latencies: list[float] = []
+    failures: list[int] = []
     limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
 
     async def sender(client: httpx.AsyncClient) -> None:
@@ -67,13 +68,23 @@ async def load(url: str, bodies: list[str], in_flight: int) -> tuple[list[float]
             body = queue.get_nowait()
             headers = sign(SECRET, body)
             started = time.perf_counter()
-            response = await client.post(url, content=body, headers=headers)
+            try:
+                response = await client.post(url, content=body, headers=headers)
+            except httpx.TransportError:
+                # A kept-alive connection the server closed as it was reused: counted, and the
+                # request sent again on a fresh one (what Slack does is retry nothing, so the
+                # count is reported).
+                failures.append(1)
+                started = time.perf_counter()
+                response = await client.post(url, content=body, headers=headers)
             latencies.append(time.perf_counter() - started)
             assert response.status_code == 200, response.status_code
 
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
         started = time.perf_counter()
         await asyncio.gather(*(sender(client) for _ in range(in_flight)))
+        if failures:
+            print(f"  ({len(failures)} connection errors, each sent again)", file=sys.stderr)
         return latencies, time.perf_counter() - started
 
 
@@ -174,7 +185,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     results[name] = percentiles(latencies) | {
                         "saturation_rps": args.saturation / wall
                     }
-                results["bot_during_job"] = during_job(bot_url, slack, response_url, command, args)
+                if not args.no_job:
+                    results["bot_during_job"] = during_job(
+                        bot_url, slack, response_url, command, args
+                    )
                 results["bot_peak_rss_mib"] = memory_mib(bot_process.pid, "VmHWM")
     finally:
         slack.__exit__()
@@ -223,9 +237,10 @@ def main() -> None:
     parser.add_argument("--in-flight", type=int, default=10)
     parser.add_argument("--saturation", type=int, default=2000)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--no-job", action="store_true", help="skip the run beside a job")
     args = parser.parse_args()
     results = run(args)
-    bot, minimal, busy = results["bot"], results["minimal"], results["bot_during_job"]
+    bot, minimal = results["bot"], results["minimal"]
     print(f"{args.requests} signed /assign requests, {args.in_flight} in flight")
     for name, row in (("bot", bot), ("minimal Bolt app", minimal)):
         print(
@@ -233,13 +248,15 @@ def main() -> None:
             f"p99 {row['p99_ms']:6.1f} ms  "
             f"saturation {row['saturation_rps']:6.0f} req/s (50 in flight)"
         )
-    print(
-        f"{'bot during a job':<18} p50 {busy['p50_ms']:6.1f} ms  p95 {busy['p95_ms']:6.1f} ms  "
-        f"p99 {busy['p99_ms']:6.1f} ms  (10,000-id job took {busy['job_seconds']:.1f} s)"
-    )
+    busy = results.get("bot_during_job")
+    if busy:
+        print(
+            f"{'bot during a job':<18} p50 {busy['p50_ms']:6.1f} ms  p95 {busy['p95_ms']:6.1f} ms"
+            f"  p99 {busy['p99_ms']:6.1f} ms  (10,000-id job took {busy['job_seconds']:.1f} s)"
+        )
     print(
         f"bot RSS: {results['bot_idle_rss_mib']:.0f} MiB idle, "
-        f"{results['bot_peak_rss_mib']:.0f} MiB peak (through the 10,000-id job)"
+        f"{results['bot_peak_rss_mib']:.0f} MiB peak"
     )
     print(
         f"bot p99 / minimal p99 = {bot['p99_ms'] / minimal['p99_ms']:.2f} (target: under 100 ms "

@@ -75,6 +75,7 @@ def build_runtime(
     worker = build_worker(settings, service, store, sgp, client)
 
     async def close() -> None:
+        await deps.responder.aclose()
         await sgp.aclose()
         await store.aclose()
 

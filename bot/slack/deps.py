@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.metrics import Metrics
 from bot.service import AssignService
+from bot.slack.responder import Responder
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,7 @@ class Deps:
     service: AssignService
     max_task_ids: int = 10_000
     csv_threshold: int = 200
+    responder: Responder = field(default_factory=Responder)
 
     @property
     def metrics(self) -> Metrics:

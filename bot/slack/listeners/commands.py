@@ -65,7 +65,12 @@ def register(app: AsyncApp, deps: Deps) -> None:
             answer = blocks.error_blocks(describe(RuntimeError()))
             outcome = "error"
         deps.metrics.request("command", outcome)
-        await respond(blocks=answer, text=fallback_text(answer), response_type="ephemeral")
+        await deps.responder.reply(
+            command.get("response_url"),
+            blocks=answer,
+            text=fallback_text(answer),
+            response_type="ephemeral",
+        )
 
     app.command(COMMAND)(on_assign)
 
