@@ -69,7 +69,6 @@ def build_runtime(
     deps = Deps(
         service=service,
         max_task_ids=settings.max_task_ids,
-        csv_threshold=settings.thread_csv_threshold,
     )
     bolt_app = build_app(settings, deps, client=client)
     worker = build_worker(settings, service, store, sgp, client)

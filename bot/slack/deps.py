@@ -13,7 +13,6 @@ from bot.slack.responder import Responder
 class Deps:
     service: AssignService
     max_task_ids: int = 10_000
-    csv_threshold: int = 200
     responder: Responder = field(default_factory=Responder)
 
     @property
