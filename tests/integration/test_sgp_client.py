@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +30,7 @@ from bot.sgp.errors import (
     error_for_status,
 )
 from bot.sgp.models import ChunkResult, TaskStatus
-from tests.fakes.server import ServerThread, free_port, serve
+from tests.fakes.server import ServerThread, SwappableApp, free_port
 from tests.fakes.sgp_server import DEFAULT_API_KEY, FakeSGP
 
 EVAL = "eval_1"
@@ -44,29 +44,6 @@ class RecordingSleep:
 
     async def __call__(self, seconds: float) -> None:
         self.calls.append(seconds)
-
-
-class SwappableApp:
-    """One server for the whole module, each test with a fresh fake: no per-test startup."""
-
-    def __init__(self) -> None:
-        self.fake = FakeSGP()
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await self.fake.app(scope, receive, send)
-
-
-@pytest.fixture(scope="module")
-def swappable() -> Iterator[tuple[SwappableApp, ServerThread]]:
-    app = SwappableApp()
-    with serve(app) as running:
-        yield app, running
-
-
-@pytest.fixture
-def fake(swappable: tuple[SwappableApp, ServerThread]) -> FakeSGP:
-    swappable[0].fake = FakeSGP()
-    return swappable[0].fake
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -11,34 +11,11 @@ import pytest
 from bot.sgp.client import SGPClient
 from bot.sgp.errors import AuthenticationError, NotFoundError, UnexpectedResponseError
 from bot.sgp.models import TaskStatus
-from tests.fakes.server import ServerThread, serve
+from tests.fakes.server import ServerThread, SwappableApp
 from tests.fakes.sgp_server import DEFAULT_API_KEY, FakeSGP
 
 EVAL = "eval_1"
 ORG = "org_fake"
-
-
-class SwappableApp:
-    """One server for the module, a fresh fake per test."""
-
-    def __init__(self) -> None:
-        self.fake = FakeSGP()
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await self.fake.app(scope, receive, send)
-
-
-@pytest.fixture(scope="module")
-def swappable() -> Iterator[tuple[SwappableApp, ServerThread]]:
-    app = SwappableApp()
-    with serve(app) as running:
-        yield app, running
-
-
-@pytest.fixture
-def fake(swappable: tuple[SwappableApp, ServerThread]) -> FakeSGP:
-    swappable[0].fake = FakeSGP()
-    return swappable[0].fake
 
 
 @pytest.fixture
