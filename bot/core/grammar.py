@@ -436,19 +436,31 @@ def _parse_history(rest: Sequence[_Token]) -> History:
         raise UsageError(
             f"`history` takes one number; remove {_show(words[1])}: `/assign history 20`."
         )
-    word = words[0].word
-    if words[0].markup or not word.isascii() or not word.isdigit():
+    count = _number(words[0])
+    if count is None:
         raise UsageError(
             f"{_show(words[0])} is not a number: `/assign history 20` shows the last 20 "
             f"assignments (default {HISTORY_DEFAULT})."
         )
-    count = int(word[:6])  # a long digit string is over the limit either way
-    if not 1 <= count <= HISTORY_MAX or len(word) > 6:
+    if not 1 <= count <= HISTORY_MAX:
         raise UsageError(
-            f"`history` shows 1 to {HISTORY_MAX} assignments, not {_quote(word)}: "
+            f"`history` shows 1 to {HISTORY_MAX} assignments, not {_quote(words[0].word)}: "
             "`/assign history 20`."
         )
     return History(count)
+
+
+#: Past this many digits a number is only known to be huge (int() refuses very long digit
+#: strings); every limit in the grammar is far below it.
+_NUMBER_DIGITS = 12
+
+
+def _number(token: _Token) -> int | None:
+    """The value of a plain typed number (`20`), or None for anything else."""
+    word = token.word
+    if token.markup or not word.isascii() or not word.isdigit():
+        return None
+    return int(word) if len(word) <= _NUMBER_DIGITS else 10**_NUMBER_DIGITS
 
 
 def _too_long(length: int) -> UsageError:
@@ -598,17 +610,15 @@ def _parse_query(words: Sequence[_Token], max_ids: int) -> NextTasks | Unassigne
         return UnassignedTasks()
     if not rest:
         raise UsageError(f"How many tasks should `next` pick? Add a number: {_EXAMPLE_NEXT}.")
-    number = rest[0]
-    digits = number.word
-    if number.markup or not digits.isascii() or not digits.isdigit():
+    count = _number(rest[0])
+    if count is None:
         raise UsageError(
-            f"{_show(number)} is not a number: `next` takes how many tasks to pick, "
+            f"{_show(rest[0])} is not a number: `next` takes how many tasks to pick, "
             f"as in {_EXAMPLE_NEXT}."
         )
-    count = int(digits[:9])  # a longer digit string is over the limit either way
-    if not 1 <= count <= max_ids or len(digits) > 9:
+    if not 1 <= count <= max_ids:
         raise UsageError(
-            f"`next` picks 1 to {max_ids:,} tasks, not {_quote(digits)}: {_EXAMPLE_NEXT}."
+            f"`next` picks 1 to {max_ids:,} tasks, not {_quote(rest[0].word)}: {_EXAMPLE_NEXT}."
         )
     if len(rest) > 1:
         raise UsageError(
