@@ -205,20 +205,20 @@ def assert_completed_once(bot: Bot, key: str) -> None:
     assert "Assigned 60 of 60 tasks" in text_of(bot.responses(key, count=2)[-1])
 
 
-@pytest.mark.real_redis
-def test_a_killed_worker_is_replaced_and_the_job_completes_once_real_redis(
-    bot_factory: Callable[..., Bot], shared_redis: tuple[str, str], tmp_path: Path
+def interrupt_a_worker_mid_job(
+    bot_factory: Callable[..., Bot],
+    shared_redis: tuple[str, str],
+    tmp_path: Path,
+    interrupt: Callable[[Bot, subprocess.Popen[str]], None],
 ) -> None:
+    """Queue a 60-id job, `interrupt` its worker after two chunks, and let a new worker finish."""
     url, prefix = shared_redis
     bot = web_bot(bot_factory, url, prefix)
     first = start_worker(bot, url, prefix, tmp_path)
     try:
         key = queue_job(bot)
         bot.slack.wait_for(lambda: len(bot.sgp.batch_assign_calls()) >= 2, timeout=30)
-        first.kill()  # SIGKILL: no cleanup, no hand-back; the lease must run out
-        first.wait(timeout=10)
-        done_before = len(bot.sgp.batch_assign_calls())
-        assert done_before < 6, "killed mid-job"
+        interrupt(bot, first)
         second = start_worker(bot, url, prefix, tmp_path)
         try:
             assert_completed_once(bot, key)
@@ -227,27 +227,28 @@ def test_a_killed_worker_is_replaced_and_the_job_completes_once_real_redis(
             second.wait(timeout=30)
     finally:
         first.kill()
+
+
+@pytest.mark.real_redis
+def test_a_killed_worker_is_replaced_and_the_job_completes_once_real_redis(
+    bot_factory: Callable[..., Bot], shared_redis: tuple[str, str], tmp_path: Path
+) -> None:
+    def kill(bot: Bot, worker: subprocess.Popen[str]) -> None:
+        worker.kill()  # SIGKILL: no cleanup, no hand-back; the lease must run out
+        worker.wait(timeout=10)
+        assert len(bot.sgp.batch_assign_calls()) < 6, "killed mid-job"
+
+    interrupt_a_worker_mid_job(bot_factory, shared_redis, tmp_path, kill)
 
 
 @pytest.mark.real_redis
 def test_sigterm_stops_a_worker_within_30_seconds_and_nothing_is_lost_real_redis(
     bot_factory: Callable[..., Bot], shared_redis: tuple[str, str], tmp_path: Path
 ) -> None:
-    url, prefix = shared_redis
-    bot = web_bot(bot_factory, url, prefix)
-    first = start_worker(bot, url, prefix, tmp_path)
-    try:
-        key = queue_job(bot)
-        bot.slack.wait_for(lambda: len(bot.sgp.batch_assign_calls()) >= 2, timeout=30)
+    def stop(bot: Bot, worker: subprocess.Popen[str]) -> None:
         started = time.monotonic()
-        first.send_signal(signal.SIGTERM)
-        output, _ = first.communicate(timeout=30)
-        assert time.monotonic() - started < 30 and first.returncode == 0, output
-        second = start_worker(bot, url, prefix, tmp_path)
-        try:
-            assert_completed_once(bot, key)
-        finally:
-            second.send_signal(signal.SIGTERM)
-            second.wait(timeout=30)
-    finally:
-        first.kill()
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+        assert time.monotonic() - started < 30 and worker.returncode == 0, output
+
+    interrupt_a_worker_mid_job(bot_factory, shared_redis, tmp_path, stop)
