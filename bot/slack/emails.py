@@ -8,23 +8,14 @@ which says how to link the person by hand.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from typing import Final
 
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-log = logging.getLogger(__name__)
+from bot.slack.failures import SLACK_FAILURES
 
-_SLACK_FAILURES: Final = (
-    SlackApiError,
-    SlackClientError,
-    aiohttp.ClientError,
-    asyncio.TimeoutError,
-    OSError,
-)
+log = logging.getLogger(__name__)
 
 
 class SlackEmailDirectory:
@@ -36,7 +27,7 @@ class SlackEmailDirectory:
     async def email_of(self, slack_user_id: str) -> str | None:
         try:
             response = await self.client.users_info(user=slack_user_id)
-        except _SLACK_FAILURES as exc:
+        except SLACK_FAILURES as exc:
             reason = (
                 str(exc.response.get("error", "unknown_error"))
                 if isinstance(exc, SlackApiError)

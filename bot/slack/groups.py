@@ -8,16 +8,15 @@ shared by all its processes. Needs the `usergroups:read` scope.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from typing import Final
 
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.service import GroupsUnavailable
+from bot.slack.failures import SLACK_FAILURES
 from bot.store.cache import Cache
 
 log = logging.getLogger(__name__)
@@ -25,13 +24,6 @@ log = logging.getLogger(__name__)
 _GROUP_ID: Final = re.compile(r"S[A-Z0-9]{2,}")
 _MEMBERS: Final = "usergroup-members"
 _HANDLES: Final = "usergroup-handles"
-_SLACK_FAILURES: Final = (
-    SlackApiError,
-    SlackClientError,
-    aiohttp.ClientError,
-    asyncio.TimeoutError,
-    OSError,
-)
 
 
 def is_group_id(name: str) -> bool:
@@ -68,7 +60,7 @@ class SlackGroupDirectory:
             return frozenset(str(user) for user in cached)
         try:
             response = await self.client.usergroups_users_list(usergroup=group_id)
-        except _SLACK_FAILURES as exc:
+        except SLACK_FAILURES as exc:
             raise GroupsUnavailable(_failure(exc, "usergroups.users.list")) from None
         users = [str(user) for user in response.get("users") or []]
         await self.cache.put(_MEMBERS, group_id, users, self.ttl_seconds)
@@ -81,7 +73,7 @@ class SlackGroupDirectory:
         if not isinstance(handles, dict):
             try:
                 response = await self.client.usergroups_list()
-            except _SLACK_FAILURES as exc:
+            except SLACK_FAILURES as exc:
                 raise GroupsUnavailable(_failure(exc, "usergroups.list")) from None
             handles = {
                 str(group.get("handle", "")).lower(): str(group.get("id", ""))
