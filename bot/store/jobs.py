@@ -11,13 +11,16 @@ chunk at the same time.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from fakeredis import FakeAsyncRedis
 from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
@@ -34,6 +37,8 @@ GROUP: Final = "workers"
 FINISHED_TTL_SECONDS: Final = 7 * 24 * 60 * 60
 #: Most entries kept in the stream; acknowledged ones are trimmed as new jobs arrive.
 STREAM_MAXLEN: Final = 100_000
+#: How often a worker on the embedded store looks for jobs enqueued by another store object.
+EMBEDDED_POLL_SECONDS: Final = 0.1
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,10 @@ class JobStore:
         self._key = key
         self.stream = key("jobs")
         self._group_ready = False
+        # The embedded store answers a blocking XREADGROUP at once, which would make an idle
+        # worker spin and starve the event loop: there, `claim` waits for an enqueue itself.
+        self._reads_block = not isinstance(redis, FakeAsyncRedis)
+        self._enqueued = asyncio.Event()
 
     def _job_key(self, job_id: str, *parts: str) -> str:
         return self._key("job", job_id, *parts)
@@ -79,6 +88,7 @@ class JobStore:
             await self._redis.xadd(
                 self.stream, {"job": job.id}, maxlen=STREAM_MAXLEN, approximate=True
             )
+        self._enqueued.set()
 
     async def claim(self, consumer: str, lease_ms: int, block_ms: int) -> ClaimedJob | None:
         """An abandoned job (idle past the lease) first, else a new one; None when idle."""
@@ -92,13 +102,32 @@ class JobStore:
                 return await self._load(
                     entry_id, fields, deliveries=await self._deliveries(entry_id)
                 )
-            fresh: Any = await self._redis.xreadgroup(
-                GROUP, consumer, {self.stream: ">"}, count=1, block=block_ms
-            )
-        entry = _first_entry(fresh)
+            entry = await self._read_new(consumer, block_ms)
         if entry is None:
             return None
         return await self._load(entry[0], entry[1], deliveries=1)
+
+    async def _read_new(self, consumer: str, block_ms: int) -> tuple[str, Any] | None:
+        """The next new entry, waiting up to `block_ms` for one."""
+        if self._reads_block:
+            fresh: Any = await self._redis.xreadgroup(
+                GROUP, consumer, {self.stream: ">"}, count=1, block=block_ms
+            )
+            return _first_entry(fresh)
+        deadline = time.monotonic() + block_ms / 1000
+        while True:
+            self._enqueued.clear()  # before reading, so an enqueue during the read still wakes
+            entry = _first_entry(
+                await self._redis.xreadgroup(GROUP, consumer, {self.stream: ">"}, count=1)
+            )
+            left = deadline - time.monotonic()
+            if entry is not None or left <= 0:
+                return entry
+            try:
+                async with asyncio.timeout(min(left, EMBEDDED_POLL_SECONDS)):
+                    await self._enqueued.wait()
+            except TimeoutError:
+                pass
 
     async def _deliveries(self, entry_id: str) -> int:
         pending = await self._redis.xpending_range(

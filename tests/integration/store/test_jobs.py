@@ -105,3 +105,22 @@ async def test_publication_is_claimed_once(store: Store, make_store: StoreFactor
     await jobs.mark_published("j", {"ts": "1.2"})
     assert await other.claim_publication("j", "w9", 60_000) is False
     assert await other.publication("j") == {"ts": "1.2"}
+
+
+async def test_an_idle_claim_waits_instead_of_returning_at_once(store: Store) -> None:
+    # A claim that came back at once would make an idle worker spin and starve the bot's acks.
+    jobs = jobs_of(store)
+    started = asyncio.get_running_loop().time()
+    assert await jobs.claim("w1", LEASE_MS, block_ms=300) is None
+    assert asyncio.get_running_loop().time() - started >= 0.25
+
+
+async def test_a_waiting_claim_wakes_when_a_job_is_enqueued(store: Store) -> None:
+    jobs, other = jobs_of(store), jobs_of(store)  # another process's store, on the same Redis
+    waiting = asyncio.create_task(jobs.claim("w1", LEASE_MS, block_ms=10_000))
+    await asyncio.sleep(0.05)
+    started = asyncio.get_running_loop().time()
+    await other.enqueue(new_job())
+    claimed = await asyncio.wait_for(waiting, timeout=5)
+    assert claimed is not None and claimed.job.id == "job-1"
+    assert asyncio.get_running_loop().time() - started < 2
