@@ -120,7 +120,7 @@ async def serve(settings: Settings, worker_only: bool = False) -> None:
         runtime.worker_app if worker_only else runtime.web_app,
         host=settings.host,
         port=settings.port,
-        log_level="info",
+        log_level=None,  # uvicorn's loggers follow LOG_LEVEL like every other
         lifespan="on",
         log_config=None,  # uvicorn's lines go through the bot's handler: one format (LOG_FORMAT)
     )

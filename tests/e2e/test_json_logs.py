@@ -26,3 +26,13 @@ def test_json_lines_with_request_ids(tmp_path: Path, fakes: Fakes) -> None:
     assert refusal["logger"] == "bot.service" and len(refusal["request_id"]) >= 8
     for secret in (BOT_TOKEN, SIGNING_SECRET, SGP_KEY):
         assert secret not in output
+
+
+def test_log_level_quiets_uvicorn_too(tmp_path: Path, fakes: Fakes) -> None:
+    # Operators turn the access log off with LOG_LEVEL=WARNING; uvicorn must not override it.
+    env = fakes.environment(LOG_FORMAT="json", LOG_LEVEL="WARNING")
+    with bot_process(tmp_path, env) as bot:
+        SlackSender(bot.url, SIGNING_SECRET, fakes.slack.base_url).command("help")
+    entries = [json.loads(line) for line in bot.output.splitlines() if line.strip()]
+    assert bot.process.returncode == 0, bot.output
+    assert [e for e in entries if e["level"] in ("DEBUG", "INFO")] == []
