@@ -25,6 +25,7 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from bot.core.plan import chunked
+from bot.sgp.coalesce import Coalescer
 from bot.sgp.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -164,6 +165,7 @@ class SGPClient:
         self._sleep = sleep
         self.observer = observer
         self._in_flight = asyncio.Semaphore(concurrency)
+        self._listings: Coalescer[tuple[str, int], list[ListedTask]] = Coalescer()
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             headers=headers,
@@ -297,8 +299,14 @@ class SGPClient:
 
         Read from GET /v4/evaluations/{id}/test-case-results?view=Task: each test case result
         carries its task, with `assigned_to` as a user object. Results without a readable task
-        are left out.
+        are left out. Callers asking for the same listing while it is read share that reading.
         """
+        listed = await self._listings.run(
+            (evaluation_id, page_size), lambda: self._read_tasks(evaluation_id, page_size)
+        )
+        return list(listed)  # each caller its own list
+
+    async def _read_tasks(self, evaluation_id: str, page_size: int) -> list[ListedTask]:
         path = f"/v4/evaluations/{_segment(evaluation_id, 'evaluation')}/test-case-results"
         items = await self._all_pages(path, _TASKS_PAGE, {"view": "Task"}, page_size, evaluation_id)
         return [item.task for item in items if item.task is not None]

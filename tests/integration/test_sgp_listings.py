@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -185,3 +186,33 @@ async def test_a_body_that_is_no_page_is_unexpected(fake: FakeSGP, client: SGPCl
     fake.fail_next(200, body=["not", "a", "page"], route="test-case-results")
     with pytest.raises(UnexpectedResponseError):
         await client.list_evaluation_tasks(EVAL)
+
+
+async def test_concurrent_listings_of_one_evaluation_share_one_reading(
+    fake: FakeSGP, client: SGPClient
+) -> None:
+    fake.add_tasks(EVAL, ["t1", "t2"])
+    fake.add_tasks("eval_2", ["u1"])
+    fake.latency_per_request = 0.2  # long enough for every preview to ask while it is read
+
+    first, *others, other_evaluation = await asyncio.gather(
+        *(client.list_evaluation_tasks(EVAL) for _ in range(5)),
+        client.list_evaluation_tasks("eval_2"),
+    )
+
+    assert all([t.id for t in listed] == ["t1", "t2"] for listed in [first, *others])
+    assert [t.id for t in other_evaluation] == ["u1"]
+    assert len(fake.listing_calls("test-case-results")) == 2  # one per evaluation
+    first.clear()  # each caller got its own list
+    assert [t.id for t in others[0]] == ["t1", "t2"]
+
+
+async def test_a_listing_asked_for_after_the_last_one_ended_is_read_afresh(
+    fake: FakeSGP, client: SGPClient
+) -> None:
+    fake.add_tasks(EVAL, ["t1"])
+    assert (await client.list_evaluation_tasks(EVAL))[0].assignee_id is None
+    fake.add_tasks(EVAL, ["t1"], assigned_to="user_a")  # assigned in the meantime
+
+    assert (await client.list_evaluation_tasks(EVAL))[0].assignee_id == "user_a"
+    assert len(fake.listing_calls("test-case-results")) == 2
