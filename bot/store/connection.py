@@ -7,7 +7,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 import fakeredis
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import RedisError
@@ -36,6 +36,10 @@ _HEALTH_CHECK_INTERVAL_SECONDS: Final = 30
 # redis-py's default is 10 retries: with a 5 s timeout a black-holed Redis would hold a request
 # for about a minute. Two quick retries ride out a dropped connection and still fail fast.
 _RETRIES: Final = 2
+#: Connections per process. redis-py's own pool fails a command outright ("Too many
+#: connections") past its cap of 100; a burst of previews (one shared task listing answering a
+#: hundred waiting requests at once) reaches that. This pool makes the excess wait its turn.
+MAX_CONNECTIONS: Final = 50
 
 
 class Store:
@@ -99,16 +103,22 @@ def open_store(redis_url: str | None, prefix: str = DEFAULT_PREFIX) -> Store:
         logger.warning(IN_MEMORY_WARNING)
         # Its own FakeServer, so two stores in one process (two apps, two tests) never share.
         memory: Redis = fakeredis.FakeAsyncRedis(
-            server=fakeredis.FakeServer(), decode_responses=True
+            server=fakeredis.FakeServer(),
+            decode_responses=True,
+            connection_pool_class=BlockingConnectionPool,
+            max_connections=MAX_CONNECTIONS,
         )
         return Store(memory, prefix=prefix)
-    client = Redis.from_url(
+    pool = BlockingConnectionPool.from_url(
         redis_url,
+        max_connections=MAX_CONNECTIONS,
+        timeout=_TIMEOUT_SECONDS,  # waiting for a free connection, then StoreUnavailable
         decode_responses=True,
         socket_timeout=_TIMEOUT_SECONDS,
         socket_connect_timeout=_TIMEOUT_SECONDS,
         health_check_interval=_HEALTH_CHECK_INTERVAL_SECONDS,
         retry=Retry(ExponentialWithJitterBackoff(cap=0.5, base=0.05), retries=_RETRIES),
     )
+    client = Redis.from_pool(pool)  # closes the pool with the client
     logger.info("using Redis at %s", redacted_url(redis_url))
     return Store(client, prefix=prefix)

@@ -204,3 +204,28 @@ async def test_open_store_url_real() -> None:
         assert store.key("x") == "test:open-store:x"
     finally:
         await store.aclose()
+
+
+@pytest.fixture(params=["memory", pytest.param("real", marks=pytest.mark.real_redis)])
+async def opened_store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
+    """A store as `python -m bot` opens it: in memory, or on REDIS_URL."""
+    url = None
+    if request.param == "real":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            pytest.skip("REDIS_URL is not set: real-Redis variant skipped")
+    store = open_store(url, prefix="test:burst:")
+    yield store
+    await store.aclose()
+
+
+async def test_a_burst_of_requests_waits_for_connections_instead_of_failing(
+    opened_store: Store,
+) -> None:
+    # A shared task listing can answer a hundred waiting previews at once; each then reads
+    # the store. None of them may fail with "the bot's store is unavailable" for that.
+    found = await asyncio.gather(
+        *(opened_store.identities.get_many("T1", [f"U{i}"]) for i in range(300))
+    )
+    assert found == [{}] * 300
+    assert opened_store.redis.connection_pool.max_connections <= 50
