@@ -27,6 +27,9 @@ from bot.store.connection import Store, open_store
 from bot.web import create_web_app
 from bot.worker import Worker, consumer_name
 
+#: At shutdown, how long answers already acked (previews, mentions) get to go out.
+AFTER_ACK_GRACE_SECONDS = 10.0
+
 
 @dataclass
 class Runtime:
@@ -74,6 +77,7 @@ def build_runtime(
     worker = build_worker(settings, service, store, sgp, client)
 
     async def close() -> None:
+        await deps.after_ack.drain(AFTER_ACK_GRACE_SECONDS)  # answers first, then their clients
         await deps.responder.aclose()
         await sgp.aclose()
         await store.aclose()

@@ -107,8 +107,9 @@ def build_app(settings: Settings, deps: Deps, client: AsyncWebClient | None = No
         client=client or web_client(settings),
         signing_secret=signing_secret.get_secret_value() if signing_secret else None,
         request_verification_enabled=not settings.socket_mode,
-        # Listeners ack first and keep working after the HTTP response has gone out.
-        process_before_response=False,
+        # The HTTP response goes out as soon as a listener returns: each acks, hands its slow
+        # part to `deps.after_ack` and returns (see bot.slack.after_ack).
+        process_before_response=True,
         logger=logging.getLogger("bot.slack.bolt"),
     )
     app.use(_tag_request)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.metrics import Metrics
 from bot.service import AssignService
+from bot.slack.after_ack import AfterAck
 from bot.slack.responder import Responder
 
 
@@ -14,6 +15,7 @@ class Deps:
     service: AssignService
     max_task_ids: int = 10_000
     responder: Responder = field(default_factory=Responder)
+    after_ack: AfterAck = field(default_factory=AfterAck)
 
     @property
     def metrics(self) -> Metrics:

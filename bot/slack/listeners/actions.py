@@ -26,37 +26,45 @@ NOT_QUEUED = "Your confirmation was used up; run the command again."
 def register(app: AsyncApp, deps: Deps) -> None:
     async def on_confirm(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        confirmation = await _take(deps, body, respond, confirm=True)
-        if confirmation is None:
-            return
-        await respond(
-            replace_original=True,
-            blocks=blocks.assigning_blocks(confirmation),
-            text="Assigning...",
-        )
-        surface = SurfaceRef(kind="response_url", response_url=payload.text(body, "response_url"))
-        try:
-            await deps.service.submit(confirmation, surface)
-        except Exception as exc:
-            log.exception("queueing a confirmed request failed")
-            deps.metrics.request("action", "error")
-            await tell_clicker(respond, describe(exc) + " " + NOT_QUEUED, replace_original=True)
-            return
-        deps.metrics.request("action", "ok")
+        deps.after_ack.start(_confirm(deps, body, respond), "confirm")
 
     async def on_cancel(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        confirmation = await _take(deps, body, respond, confirm=False)
-        if confirmation is not None:
-            deps.metrics.request("action", "ok")
-            await respond(
-                replace_original=True,
-                blocks=blocks.cancelled_blocks(confirmation),
-                text="Cancelled: nothing was assigned.",
-            )
+        deps.after_ack.start(_cancel(deps, body, respond), "cancel")
 
     app.action(Action.CONFIRM.value)(on_confirm)
     app.action(Action.CANCEL.value)(on_cancel)
+
+
+async def _confirm(deps: Deps, body: dict[str, Any], respond: AsyncRespond) -> None:
+    confirmation = await _take(deps, body, respond, confirm=True)
+    if confirmation is None:
+        return
+    await respond(
+        replace_original=True,
+        blocks=blocks.assigning_blocks(confirmation),
+        text="Assigning...",
+    )
+    surface = SurfaceRef(kind="response_url", response_url=payload.text(body, "response_url"))
+    try:
+        await deps.service.submit(confirmation, surface)
+    except Exception as exc:
+        log.exception("queueing a confirmed request failed")
+        deps.metrics.request("action", "error")
+        await tell_clicker(respond, describe(exc) + " " + NOT_QUEUED, replace_original=True)
+        return
+    deps.metrics.request("action", "ok")
+
+
+async def _cancel(deps: Deps, body: dict[str, Any], respond: AsyncRespond) -> None:
+    confirmation = await _take(deps, body, respond, confirm=False)
+    if confirmation is not None:
+        deps.metrics.request("action", "ok")
+        await respond(
+            replace_original=True,
+            blocks=blocks.cancelled_blocks(confirmation),
+            text="Cancelled: nothing was assigned.",
+        )
 
 
 async def _take(
@@ -64,9 +72,8 @@ async def _take(
 ) -> Confirmation | None:
     """The confirmation, taken once; or an answer to the clicker and None.
 
-    Never raises: Bolt forgets an ack when the listener fails right after it (Slack then
-    shows the clicker an error), and before the take nothing has happened, so saying
-    "nothing was assigned" is true.
+    Never raises: before the take nothing has happened, so saying "nothing was assigned"
+    is true, and the clicker hears it.
     """
     token = _button_value(body)
     clicker = _clicker(body)

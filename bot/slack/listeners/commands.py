@@ -43,36 +43,43 @@ def register(app: AsyncApp, deps: Deps) -> None:
         ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
-        if not str(command.get("text", "")).strip():  # no text: the modal form (`help` helps)
-            opened = await open_form_from_command(client, deps, command, respond)
-            deps.metrics.request("command", "ok" if opened else "error")
-            return
-        requester = Requester(
-            team_id=str(command.get("team_id", "")),
-            user_id=str(command.get("user_id", "")),
-            channel_id=str(command.get("channel_id", "")),
-            response_url=command.get("response_url"),
-        )
-        try:
-            parsed = parse(str(command.get("text", "")), max_ids=deps.max_task_ids)
-            answer = await answer_command(parsed, requester, deps)
-            outcome = outcome_of(None)
-        except (UsageError, ServiceError, SGPError, StoreUnavailable) as exc:
-            answer = blocks.error_blocks(describe(exc))
-            outcome = outcome_of(exc)
-        except Exception:
-            log.exception("%s failed", COMMAND)
-            answer = blocks.error_blocks(describe(RuntimeError()))
-            outcome = "error"
-        deps.metrics.request("command", outcome)
-        await deps.responder.reply(
-            command.get("response_url"),
-            blocks=answer,
-            text=fallback_text(answer),
-            response_type="ephemeral",
-        )
+        deps.after_ack.start(_answer(command, respond, client, deps), COMMAND)
 
     app.command(COMMAND)(on_assign)
+
+
+async def _answer(
+    command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, deps: Deps
+) -> None:
+    """Open the form, or answer the command on its response_url; every failure is answered."""
+    if not str(command.get("text", "")).strip():  # no text: the modal form (`help` helps)
+        opened = await open_form_from_command(client, deps, command, respond)
+        deps.metrics.request("command", "ok" if opened else "error")
+        return
+    requester = Requester(
+        team_id=str(command.get("team_id", "")),
+        user_id=str(command.get("user_id", "")),
+        channel_id=str(command.get("channel_id", "")),
+        response_url=command.get("response_url"),
+    )
+    try:
+        parsed = parse(str(command.get("text", "")), max_ids=deps.max_task_ids)
+        answer = await answer_command(parsed, requester, deps)
+        outcome = outcome_of(None)
+    except (UsageError, ServiceError, SGPError, StoreUnavailable) as exc:
+        answer = blocks.error_blocks(describe(exc))
+        outcome = outcome_of(exc)
+    except Exception:
+        log.exception("%s failed", COMMAND)
+        answer = blocks.error_blocks(describe(RuntimeError()))
+        outcome = "error"
+    deps.metrics.request("command", outcome)
+    await deps.responder.reply(
+        command.get("response_url"),
+        blocks=answer,
+        text=fallback_text(answer),
+        response_type="ephemeral",
+    )
 
 
 async def answer_command(parsed: Command, requester: Requester, deps: Deps) -> blocks.Blocks:

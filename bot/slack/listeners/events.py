@@ -51,34 +51,47 @@ def register(app: AsyncApp, deps: Deps) -> None:
         request: AsyncBoltRequest,
     ) -> None:
         await ack()
-        if not _from_a_person(event):
-            return
-        channel = str(event.get("channel", ""))
-        user = str(event.get("user", ""))
-        thread_ts = _str_or_none(event.get("thread_ts"))
-        event_id = str(body.get("event_id") or "")
-        try:
-            if event_id and not await deps.service.store.events.first_delivery(event_id):
-                log.info(
-                    "ignoring a repeated delivery of %s (retry %s, %s)",
-                    event_id,
-                    _header(request, "x-slack-retry-num") or "-",
-                    _header(request, "x-slack-retry-reason") or "-",
-                )
-                return
-            answer = await _answer(deps, body, event, context, client)
-            outcome = outcome_of(None)
-        except (UsageError, ServiceError, SGPError, StoreUnavailable) as exc:
-            answer = blocks.error_blocks(describe(exc))
-            outcome = outcome_of(exc)
-        except Exception:
-            log.exception("answering a mention failed")
-            answer = blocks.error_blocks(describe(RuntimeError()))
-            outcome = "error"
-        deps.metrics.request("app_mention", outcome)
-        await _tell(client, channel, user, thread_ts, answer)
+        deps.after_ack.start(
+            _handle_mention(deps, body, event, context, client, request), "app_mention"
+        )
 
     app.event("app_mention")(on_mention)
+
+
+async def _handle_mention(
+    deps: Deps,
+    body: dict[str, Any],
+    event: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    request: AsyncBoltRequest,
+) -> None:
+    if not _from_a_person(event):
+        return
+    channel = str(event.get("channel", ""))
+    user = str(event.get("user", ""))
+    thread_ts = _str_or_none(event.get("thread_ts"))
+    event_id = str(body.get("event_id") or "")
+    try:
+        if event_id and not await deps.service.store.events.first_delivery(event_id):
+            log.info(
+                "ignoring a repeated delivery of %s (retry %s, %s)",
+                event_id,
+                _header(request, "x-slack-retry-num") or "-",
+                _header(request, "x-slack-retry-reason") or "-",
+            )
+            return
+        answer = await _answer(deps, body, event, context, client)
+        outcome = outcome_of(None)
+    except (UsageError, ServiceError, SGPError, StoreUnavailable) as exc:
+        answer = blocks.error_blocks(describe(exc))
+        outcome = outcome_of(exc)
+    except Exception:
+        log.exception("answering a mention failed")
+        answer = blocks.error_blocks(describe(RuntimeError()))
+        outcome = "error"
+    deps.metrics.request("app_mention", outcome)
+    await _tell(client, channel, user, thread_ts, answer)
 
 
 async def _answer(

@@ -27,44 +27,50 @@ def register(app: AsyncApp, deps: Deps) -> None:
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
-        clicker = payload.text(body, "user", "id")
-        channel = payload.text(body, "channel", "id")
-        message = payload.mapping(body, "message")
-        thread_ts = payload.text(message, "thread_ts") or payload.text(message, "ts")
-        job_id = payload.text(body, "actions", 0, "value")
-        try:
-            job = await deps.service.retry_failed(job_id, clicker, channel, thread_ts)
-        except (ServiceError, StoreUnavailable) as exc:
-            deps.metrics.request("action", outcome_of(exc))
-            await tell_clicker(respond, describe(exc))
-            return
-        except Exception:
-            log.exception("retrying job %s failed", job_id)
-            deps.metrics.request("action", "error")
-            await tell_clicker(respond, describe(RuntimeError()))
-            return
-        deps.metrics.request("action", "ok")
-        count = job.confirmation.task_count
-        try:
-            await client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                text=f"Retrying {count} failed tasks",
-                blocks=blocks.notice_blocks(
-                    f"{md.user(clicker)} is retrying {md.plural(count, 'failed task')}; "
-                    "the result follows in this thread."
-                ),
-            )
-            await client.chat_update(
-                channel=channel,
-                ts=payload.text(message, "ts"),
-                text=payload.text(message, "text") or "Assignment summary",
-                blocks=_without_retry(message.get("blocks")),
-            )
-        except SlackApiError as exc:
-            log.warning("could not announce the retry: %s", exc.response.get("error"))
+        deps.after_ack.start(_retry(deps, body, respond, client), "retry failed")
 
     app.action(Action.RETRY_FAILED.value)(on_retry)
+
+
+async def _retry(
+    deps: Deps, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+) -> None:
+    clicker = payload.text(body, "user", "id")
+    channel = payload.text(body, "channel", "id")
+    message = payload.mapping(body, "message")
+    thread_ts = payload.text(message, "thread_ts") or payload.text(message, "ts")
+    job_id = payload.text(body, "actions", 0, "value")
+    try:
+        job = await deps.service.retry_failed(job_id, clicker, channel, thread_ts)
+    except (ServiceError, StoreUnavailable) as exc:
+        deps.metrics.request("action", outcome_of(exc))
+        await tell_clicker(respond, describe(exc))
+        return
+    except Exception:
+        log.exception("retrying job %s failed", job_id)
+        deps.metrics.request("action", "error")
+        await tell_clicker(respond, describe(RuntimeError()))
+        return
+    deps.metrics.request("action", "ok")
+    count = job.confirmation.task_count
+    try:
+        await client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            text=f"Retrying {count} failed tasks",
+            blocks=blocks.notice_blocks(
+                f"{md.user(clicker)} is retrying {md.plural(count, 'failed task')}; "
+                "the result follows in this thread."
+            ),
+        )
+        await client.chat_update(
+            channel=channel,
+            ts=payload.text(message, "ts"),
+            text=payload.text(message, "text") or "Assignment summary",
+            blocks=_without_retry(message.get("blocks")),
+        )
+    except SlackApiError as exc:
+        log.warning("could not announce the retry: %s", exc.response.get("error"))
 
 
 def _without_retry(message_blocks: Any) -> list[dict[str, Any]]:

@@ -24,37 +24,47 @@ log = logging.getLogger(__name__)
 def register(app: AsyncApp, deps: Deps) -> None:
     async def on_global(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        opening = Opening(
-            trigger_id=payload.text(body, "trigger_id"),
-            team_id=_team(body),
-            user_id=payload.text(body, "user", "id"),
-        )
-        opened = await _open(client, deps, opening)
-        deps.metrics.request("shortcut", "ok" if opened else "error")
+        deps.after_ack.start(_open_global(deps, body, client), "global shortcut")
 
     async def on_message(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        message = payload.mapping(body, "message")
-        found = extract_from_message(message)
-        opening = Opening(
-            trigger_id=payload.text(body, "trigger_id"),
-            team_id=_team(body),
-            user_id=payload.text(body, "user", "id"),
-            channel_id=payload.text(body, "channel", "id") or None,
-            # A reply in a thread belongs to its thread; a top-level message starts one.
-            thread_ts=payload.text(message, "thread_ts") or payload.text(message, "ts") or None,
-            evaluation_id=found.evaluation_id,
-            other_evaluations=found.evaluation_ids[1:],
-            task_ids=found.task_ids,
-            from_message=True,
-        )
-        opened = await _open(client, deps, opening, respond if body.get("response_url") else None)
-        deps.metrics.request("message_action", "ok" if opened else "error")
+        deps.after_ack.start(_open_from_message(deps, body, client, respond), "message shortcut")
 
     app.shortcut(Callback.GLOBAL_SHORTCUT.value)(on_global)
     app.shortcut(Callback.MESSAGE_SHORTCUT.value)(on_message)
+
+
+async def _open_global(deps: Deps, body: dict[str, Any], client: AsyncWebClient) -> None:
+    opening = Opening(
+        trigger_id=payload.text(body, "trigger_id"),
+        team_id=_team(body),
+        user_id=payload.text(body, "user", "id"),
+    )
+    opened = await _open(client, deps, opening)
+    deps.metrics.request("shortcut", "ok" if opened else "error")
+
+
+async def _open_from_message(
+    deps: Deps, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+) -> None:
+    message = payload.mapping(body, "message")
+    found = extract_from_message(message)
+    opening = Opening(
+        trigger_id=payload.text(body, "trigger_id"),
+        team_id=_team(body),
+        user_id=payload.text(body, "user", "id"),
+        channel_id=payload.text(body, "channel", "id") or None,
+        # A reply in a thread belongs to its thread; a top-level message starts one.
+        thread_ts=payload.text(message, "thread_ts") or payload.text(message, "ts") or None,
+        evaluation_id=found.evaluation_id,
+        other_evaluations=found.evaluation_ids[1:],
+        task_ids=found.task_ids,
+        from_message=True,
+    )
+    opened = await _open(client, deps, opening, respond if body.get("response_url") else None)
+    deps.metrics.request("message_action", "ok" if opened else "error")
 
 
 def _team(body: dict[str, Any]) -> str:

@@ -37,39 +37,45 @@ def register(app: AsyncApp, deps: Deps) -> None:
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
-        clicker = payload.text(body, "user", "id")
-        snapshot_id = payload.text(body, "actions", 0, "value")
-        where = _Summary.of(body)
-        try:
-            snapshot = await deps.service.take_undo(snapshot_id, clicker)
-        except (ServiceError, StoreUnavailable) as exc:
-            await tell_clicker(respond, describe(exc))
-            return
-        except Exception:
-            log.exception("taking undo snapshot failed")
-            await tell_clicker(respond, describe(RuntimeError()))
-            return
-        await where.replace_button(
-            client, f":hourglass_flowing_sand: {md.user(clicker)} is undoing this assignment."
-        )
-        try:
-            result = await deps.service.run_undo(snapshot)
-        except Exception:
-            log.exception("undo of %s failed", snapshot.evaluation_id)
-            await where.post_in_thread(client, blocks.error_blocks(CRASHED), CRASHED)
-            await where.replace_button(client, f":warning: {md.user(clicker)}'s undo failed.")
-            return
-        await where.post_in_thread(
-            client, blocks.undo_report_blocks(result, clicker), blocks.undo_text(result)
-        )
-        await where.replace_button(
-            client,
-            f":leftwards_arrow_with_hook: {md.user(clicker)} undid this assignment: "
-            f"{result.restored:,} of {md.plural(result.attempted, 'task')} went back; "
-            "see the thread.",
-        )
+        deps.after_ack.start(_undo(deps, body, respond, client), "undo")
 
     app.action(Action.UNDO.value)(on_undo)
+
+
+async def _undo(
+    deps: Deps, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+) -> None:
+    clicker = payload.text(body, "user", "id")
+    snapshot_id = payload.text(body, "actions", 0, "value")
+    where = _Summary.of(body)
+    try:
+        snapshot = await deps.service.take_undo(snapshot_id, clicker)
+    except (ServiceError, StoreUnavailable) as exc:
+        await tell_clicker(respond, describe(exc))
+        return
+    except Exception:
+        log.exception("taking undo snapshot failed")
+        await tell_clicker(respond, describe(RuntimeError()))
+        return
+    await where.replace_button(
+        client, f":hourglass_flowing_sand: {md.user(clicker)} is undoing this assignment."
+    )
+    try:
+        result = await deps.service.run_undo(snapshot)
+    except Exception:
+        log.exception("undo of %s failed", snapshot.evaluation_id)
+        await where.post_in_thread(client, blocks.error_blocks(CRASHED), CRASHED)
+        await where.replace_button(client, f":warning: {md.user(clicker)}'s undo failed.")
+        return
+    await where.post_in_thread(
+        client, blocks.undo_report_blocks(result, clicker), blocks.undo_text(result)
+    )
+    await where.replace_button(
+        client,
+        f":leftwards_arrow_with_hook: {md.user(clicker)} undid this assignment: "
+        f"{result.restored:,} of {md.plural(result.attempted, 'task')} went back; "
+        "see the thread.",
+    )
 
 
 class _Summary:

@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import form
 from bot.core.authz import Refusal
+from bot.core.confirmation import Confirmation
 from bot.core.form import Draft, FieldProblem
 from bot.core.grammar import Assign, SlackUser
 from bot.core.job import SurfaceRef
@@ -96,18 +97,25 @@ def register(app: AsyncApp, deps: Deps) -> None:
             return
         await ack(response_action="update", view=modals.assigning_view(confirmation))
         surface = SurfaceRef(kind="view", view_id=payload.text(view, "id"))
-        try:  # after the ack: nothing may escape to Bolt, which would void the answer sent
-            await deps.service.submit(confirmation, surface)
-            deps.metrics.request("view_submission", "ok")
-        except Exception as exc:
-            deps.metrics.request("view_submission", "error")
-            log.exception("queueing the modal's request failed")
-            await ViewSurface(client, surface.view_id or "").show(
-                blocks.error_blocks(describe(exc)), "Not assigned."
-            )
+        deps.after_ack.start(_submit(deps, confirmation, surface, client), "modal preview")
 
     app.view(Callback.FORM.value)(on_form)
     app.view(Callback.FORM_PREVIEW.value)(on_preview)
+
+
+async def _submit(
+    deps: Deps, confirmation: Confirmation, surface: SurfaceRef, client: AsyncWebClient
+) -> None:
+    """Queue the confirmed job; if that fails, the modal (showing "Assigning...") says so."""
+    try:
+        await deps.service.submit(confirmation, surface)
+        deps.metrics.request("view_submission", "ok")
+    except Exception as exc:
+        deps.metrics.request("view_submission", "error")
+        log.exception("queueing the modal's request failed")
+        await ViewSurface(client, surface.view_id or "").show(
+            blocks.error_blocks(describe(exc)), "Not assigned."
+        )
 
 
 @dataclass
