@@ -34,6 +34,7 @@ def bare_environment() -> dict[str, str]:
 class Fakes:
     slack: FakeSlack
     sgp_url: str
+    sgp: FakeSGP
 
     def environment(self, **extra: str) -> dict[str, str]:
         """Everything a bot process needs to talk to these fakes, plus `extra`."""
@@ -55,8 +56,9 @@ def fakes() -> Iterator[Fakes]:
     slack = FakeSlack(bot_token=BOT_TOKEN)
     slack_server = ServerThread(slack.app).start()
     slack.base_url = slack_server.url
-    sgp_server = ServerThread(FakeSGP(api_key=SGP_KEY).app).start()
-    yield Fakes(slack, sgp_server.url)
+    sgp = FakeSGP(api_key=SGP_KEY)
+    sgp_server = ServerThread(sgp.app).start()
+    yield Fakes(slack, sgp_server.url, sgp)
     slack_server.stop()
     sgp_server.stop()
 

@@ -43,6 +43,21 @@ def test_serves_http_answers_slack_and_stops_on_sigterm(tmp_path: Path, fakes: F
         assert secret not in bot.output
 
 
+def test_sigterm_right_after_an_ack_still_sends_the_answer(tmp_path: Path, fakes: Fakes) -> None:
+    slack = fakes.slack
+    fakes.sgp.add_tasks("eval_1", ["t1"])
+    fakes.sgp.latency_per_request = 1.0  # the preview's task listing is still under way
+    with bot_process(tmp_path, fakes.environment()) as bot:
+        sender = SlackSender(bot.url, SIGNING_SECRET, slack.base_url)
+        response, key = sender.command("eval_1 t1 to sgp:user_42")
+        assert response.status_code == 200 and slack.posts_to(key) == []
+    # Stopped (SIGTERM) with the preview unsent: the bot finished it before exiting.
+    assert bot.process.returncode == 0, bot.output
+    [preview] = slack.posts_to(key)
+    assert "assign_confirm" in str(preview["blocks"]), preview
+    assert "finishing 1 answer(s) under way" in bot.output
+
+
 def test_a_worker_process_serves_health_and_metrics_only(tmp_path: Path, fakes: Fakes) -> None:
     with bot_process(tmp_path, fakes.environment(), "worker") as worker:
         assert httpx.get(f"{worker.url}/healthz").status_code == 200
