@@ -82,9 +82,11 @@ async def serve(settings: Settings, worker_only: bool = False) -> None:
 
     uvicorn turns SIGTERM into a graceful shutdown; the worker stops in its lifespan.
     """
+    from bot.memory import freeze_startup_objects
     from bot.runtime import build_runtime
 
     runtime = build_runtime(settings)
+    freeze_startup_objects()
     if settings.slack_app_token is not None and not worker_only:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
