@@ -1,6 +1,10 @@
 """The baseline: a Bolt app on the same server stack that only acks `/assign`.
 
-python -m bench.minimal_app PORT SIGNING_SECRET
+python -m bench.minimal_app PORT SIGNING_SECRET BOT_TOKEN SLACK_API_URL [--process-before-response]
+
+By default it runs as Bolt's documentation shows (`process_before_response=False`: Bolt polls
+every 10 ms for the ack); with the flag, as the bot runs Bolt (the response goes out when the
+listener returns).
 """
 
 from __future__ import annotations
@@ -17,10 +21,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 
-def build(signing_secret: str, token: str, slack_api_url: str) -> Starlette:
+def build(
+    signing_secret: str, token: str, slack_api_url: str, process_before_response: bool = False
+) -> Starlette:
     # Bolt checks its token once with auth.test, so it gets the same fake Slack as the bot.
     client = AsyncWebClient(token=token, base_url=slack_api_url)
-    app = AsyncApp(client=client, signing_secret=signing_secret)
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=process_before_response,
+    )
 
     @app.command("/assign")
     async def ack_only(ack: AsyncAck) -> None:
@@ -36,6 +46,5 @@ def build(signing_secret: str, token: str, slack_api_url: str) -> Starlette:
 
 if __name__ == "__main__":
     port, secret, token, slack_api_url = int(sys.argv[1]), *sys.argv[2:5]
-    uvicorn.run(
-        build(secret, token, slack_api_url), host="127.0.0.1", port=port, log_level="warning"
-    )
+    app = build(secret, token, slack_api_url, "--process-before-response" in sys.argv[5:])
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")

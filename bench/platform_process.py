@@ -94,6 +94,10 @@ class SlackProcess:
         answer: list[dict[str, Any]] = httpx.get(f"{self.base_url}/response/{key}").json()
         return answer
 
+    def count(self, key: str) -> int:
+        """How many posts reached the response_url `key`."""
+        return int(httpx.get(f"{self.base_url}/response/{key}?count").json()["count"])
+
     def __enter__(self) -> SlackProcess:
         self._process.start()
         deadline = time.monotonic() + 30

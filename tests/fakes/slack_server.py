@@ -214,7 +214,11 @@ class FakeSlack:
         return Response("ok")
 
     async def _response_url_posts(self, request: Request) -> Response:
-        return JSONResponse(self.posts_to(request.path_params["key"]))
+        """The posts to a response_url; with `?count`, only how many (cheap to poll)."""
+        posts = self.posts_to(request.path_params["key"])
+        if "count" in request.query_params:
+            return JSONResponse({"count": len(posts)})
+        return JSONResponse(posts)
 
     async def _download(self, request: Request) -> Response:
         """Like files.slack.com: the file for the bot token, an HTML sign-in page otherwise."""
