@@ -11,12 +11,14 @@ names), never ids or user input, so the number of series stays bounded.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Final, Literal
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     gc_collector,
     generate_latest,
@@ -102,6 +104,13 @@ class Metrics:
             buckets=ACK_BUCKETS,
             registry=r,
         )
+        self._answers_source: Callable[[], int] = lambda: 0
+        Gauge(
+            f"{PREFIX}_answers_in_progress",
+            "Requests acked and still being answered (previews, mention replies); a number "
+            "that keeps growing means the process cannot keep up.",
+            registry=r,
+        ).set_function(lambda: self._answers_source())
 
     # -- one-line calls for the code that counts ------------------------------------------------
 
@@ -140,6 +149,10 @@ class Metrics:
 
     def ack(self, seconds: float) -> None:
         self.ack_latency.observe(seconds)
+
+    def watch_answers(self, in_progress: Callable[[], int]) -> None:
+        """Read the answers under way from `in_progress` at each scrape (AfterAck.running)."""
+        self._answers_source = in_progress
 
     # -- exposition -----------------------------------------------------------------------------
 

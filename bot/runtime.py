@@ -73,6 +73,7 @@ def build_runtime(
         service=service,
         max_task_ids=settings.max_task_ids,
     )
+    metrics.watch_answers(deps.after_ack.running)
     bolt_app = build_app(settings, deps, client=client)
     worker = build_worker(settings, service, store, sgp, client)
 

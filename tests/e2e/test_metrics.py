@@ -74,6 +74,7 @@ def test_metrics_are_prometheus_text_with_every_family(bot: Bot) -> None:
         "assignbot_slack_api_errors",
         "assignbot_slack_rate_limited",
         "assignbot_slack_ack_seconds",
+        "assignbot_answers_in_progress",
         "process_cpu_seconds",
     ):
         assert expected in names
@@ -174,3 +175,16 @@ def test_platform_latency_and_job_outcomes_are_counted(bot: Bot) -> None:
     wait("assignbot_jobs_total", 1, outcome="partial")
     assert wait("assignbot_tasks_total", 2, outcome="assigned") == 2
     assert wait("assignbot_tasks_total", 1, outcome="failed") == 1
+
+
+def test_answers_in_progress_count_acked_requests_until_answered(bot: Bot) -> None:
+    bot.sgp.add_tasks("eval_1", ["t1"])
+    bot.sgp.latency_per_request = 1.0  # the preview's task listing takes a second
+    response, key = bot.sender.command("eval_1 t1 to sgp:user_42")
+    assert response.status_code == 200
+    assert value(scrape(bot), "assignbot_answers_in_progress") == 1  # acked, not yet answered
+    bot.slack.wait_for(lambda: bot.slack.posts_to(key), what="the preview")
+    deadline = time.monotonic() + 5
+    while value(scrape(bot), "assignbot_answers_in_progress") != 0:
+        assert time.monotonic() < deadline, "the answer was posted but still counted"
+        time.sleep(0.05)

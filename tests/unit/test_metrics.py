@@ -29,6 +29,16 @@ def test_each_metrics_has_its_own_registry() -> None:
     assert b"assignbot_requests_total" in one.render()
 
 
+def test_answers_in_progress_are_read_at_each_scrape() -> None:
+    metrics, under_way = Metrics(process=False), [0]
+    assert sample(metrics, "assignbot_answers_in_progress") == 0  # nothing watched yet
+    metrics.watch_answers(lambda: under_way[0])
+    under_way[0] = 3
+    assert sample(metrics, "assignbot_answers_in_progress") == 3
+    under_way[0] = 0
+    assert b"assignbot_answers_in_progress 0.0" in metrics.render()
+
+
 @pytest.mark.parametrize(
     ("assigned", "failed", "outcome"),
     [(5, 0, "assigned"), (3, 2, "partial"), (0, 4, "failed"), (0, 0, "assigned")],
