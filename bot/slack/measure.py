@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.form import FieldProblem
 from bot.core.grammar import UsageError
 from bot.metrics import RequestOutcome
-from bot.service import ServiceError
+from bot.refusals import ServiceError
 
 
 def outcome_of(error: BaseException | None) -> RequestOutcome:

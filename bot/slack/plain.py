@@ -14,7 +14,7 @@ from typing import Final
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.service import UnlinkedAssignees
+from bot.refusals import UnlinkedAssignees
 from bot.slack.ui_ids import COMMAND
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from bot.core.authz import AccessPolicy, Refusal
 from bot.core.grammar import UsageError
 from bot.core.query import NextTasks
-from bot.service import (
+from bot.refusals import (
     ConfirmationGone,
     NotAdmin,
     NotAllowed,

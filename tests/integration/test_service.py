@@ -9,15 +9,9 @@ import pytest
 
 from bot.core.grammar import Assign, Me, PlatformUser, SlackUser
 from bot.core.job import SurfaceRef
+from bot.refusals import ConfirmationGone, NotAdmin, NotRequester, UnlinkedAssignees
 from bot.runner import JobRunner
-from bot.service import (
-    AssignService,
-    ConfirmationGone,
-    NotAdmin,
-    NotRequester,
-    Requester,
-    UnlinkedAssignees,
-)
+from bot.service import AssignService, Requester
 from bot.sgp.client import SGPClient
 from bot.store.connection import Store
 from tests.fakes.server import ServerThread

@@ -16,14 +16,8 @@ from redis.backoff import NoBackoff
 from bot.core.authz import AccessPolicy, Refusal
 from bot.core.grammar import Assign, PlatformUser
 from bot.core.outcome import summarize
-from bot.service import (
-    AssignService,
-    GroupsUnavailable,
-    NotAdmin,
-    NotAllowed,
-    NotRequester,
-    Requester,
-)
+from bot.refusals import NotAdmin, NotAllowed, NotRequester
+from bot.service import AssignService, GroupsUnavailable, Requester
 from bot.sgp.client import SGPClient
 from bot.sgp.models import ChunkResult
 from bot.store.connection import Store

@@ -11,14 +11,8 @@ from bot.core.confirmation import Confirmation
 from bot.core.grammar import Assign, AssigneeRef, PlatformUser, SlackUser
 from bot.core.query import NextTasks, UnassignedTasks
 from bot.matching import MATCHES
-from bot.service import (
-    AssignService,
-    NothingToPick,
-    NotRequester,
-    Requester,
-    UndoGone,
-    UnlinkedAssignees,
-)
+from bot.refusals import NothingToPick, NotRequester, UndoGone, UnlinkedAssignees
+from bot.service import AssignService, Requester
 from bot.sgp.client import SGPClient
 from bot.sgp.errors import NotFoundError
 from bot.store.connection import Store

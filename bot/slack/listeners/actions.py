@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.core.confirmation import Confirmation
 from bot.core.job import SurfaceRef
-from bot.service import ConfirmationGone, ServiceError
+from bot.refusals import ConfirmationGone, ServiceError
 from bot.slack import blocks, payload
 from bot.slack.answers import tell_clicker
 from bot.slack.deps import Deps

@@ -22,7 +22,8 @@ from bot.core.grammar import (
     WhoAmI,
     parse,
 )
-from bot.service import Requester, ServiceError
+from bot.refusals import ServiceError
+from bot.service import Requester
 from bot.sgp.errors import SGPError
 from bot.slack import blocks
 from bot.slack import mrkdwn as md

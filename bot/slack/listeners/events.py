@@ -24,7 +24,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.extract import Extracted, extract_from_message
 from bot.core.grammar import UsageError
 from bot.core.mention import parse_mention, strip_bot_mention
-from bot.service import Requester, ServiceError
+from bot.refusals import ServiceError
+from bot.service import Requester
 from bot.sgp.errors import SGPError
 from bot.slack import blocks
 from bot.slack.deps import Deps

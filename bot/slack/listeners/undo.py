@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.service import ServiceError
+from bot.refusals import ServiceError
 from bot.slack import blocks, payload
 from bot.slack import mrkdwn as md
 from bot.slack.answers import tell_clicker

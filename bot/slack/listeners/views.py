@@ -24,7 +24,8 @@ from bot.core.grammar import Assign, SlackUser
 from bot.core.job import SurfaceRef
 from bot.core.query import NextTasks, UnassignedTasks
 from bot.metrics import RequestOutcome
-from bot.service import NotAllowed, NothingToPick, Requester, ServiceError, UnlinkedAssignees
+from bot.refusals import NotAllowed, NothingToPick, ServiceError, UnlinkedAssignees
+from bot.service import Requester
 from bot.sgp.errors import SGPError
 from bot.slack import blocks, modals, payload
 from bot.slack.deps import Deps

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.service import NotAdmin
+from bot.refusals import NotAdmin
 from bot.slack.plain import plain_text
 from bot.slack.wording import describe
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.authz import AccessPolicy, Refusal
-from bot.service import NotAdmin, NotAllowed, NotRequester
+from bot.refusals import NotAdmin, NotAllowed, NotRequester
 from bot.slack.wording import describe
 
 ADMINS = frozenset({"UADMIN"})
