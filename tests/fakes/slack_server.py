@@ -42,6 +42,9 @@ class FakeSlack:
         self.bot_token = bot_token
         self.team_id = team_id
         self.bot_user_id = "UBOT"
+        #: Socket Mode: the app-level token, and the WebSocket address apps.connections.open gives.
+        self.app_token: str | None = None
+        self.socket_url = ""
         self.base_url = ""  # set by the test once served
         self.calls: list[SlackCall] = []
         self.response_posts: list[ResponseUrlPost] = []
@@ -139,6 +142,10 @@ class FakeSlack:
             self.calls.append(SlackCall(method, args, dict(request.headers)))
             scripted = self._scripted.get(method)
             script = scripted.pop(0) if scripted else None
+        if method == "apps.connections.open":  # the one method called with the app token
+            if self.app_token is None or auth != f"Bearer {self.app_token}":
+                return JSONResponse({"ok": False, "error": "invalid_auth"})
+            return JSONResponse({"ok": True, "url": self.socket_url})
         if auth != f"Bearer {self.bot_token}" and args.get("token") != self.bot_token:
             return JSONResponse({"ok": False, "error": "invalid_auth"})
         if script is not None:
