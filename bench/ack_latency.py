@@ -26,7 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +38,7 @@ import httpx
 from bench.load import send_all, signed_requests
 from bench.platform_process import PlatformProcess, SlackProcess
 from tests.fakes.server import free_port
+from tests.fakes.waiting import wait_until
 
 SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench-token"
@@ -95,15 +96,6 @@ def memory_mib(pid: int, field: str) -> float:
     raise KeyError(field)
 
 
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.05)
-    raise RuntimeError(f"timed out waiting for {what}")
-
-
 def wait_ready(url: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -153,7 +145,7 @@ class Measurer:
         latencies, wall = load(contender.url, [command] * requests, in_flight)
         row = percentiles(latencies) | {"acks_per_second": requests / wall}
         if contender.answers:
-            wait_for(
+            wait_until(
                 lambda: self.slack.count(key) >= requests,
                 f"{requests} answers from {contender.name}",
                 ANSWER_TIMEOUT_SECONDS,
@@ -231,7 +223,7 @@ def during_job(
     ids = " ".join(f"t{i}" for i in range(JOB_IDS))
     key = "benchjob"
     load(bot_url, [form(f"eval_big {ids} to me", LEAD, f"{slack.base_url}/response/{key}")], 1)
-    preview = wait_for(lambda: slack.posts(key), "the job's preview")[0]
+    preview = wait_until(lambda: slack.posts(key), "the job's preview", timeout=60)[0]
     token = next(
         e["value"]
         for b in preview["blocks"]
@@ -249,7 +241,7 @@ def during_job(
     started = time.perf_counter()
     load(bot_url, [urlencode({"payload": json.dumps(click)})], 1)
     row = measure.run(Contender("bot-busy", bot_url, answers=True), args.requests, args.in_flight)
-    wait_for(
+    wait_until(
         lambda: any("Assigned" in json.dumps(p) for p in slack.posts(f"{key}c")),
         "the job's result",
         timeout=ANSWER_TIMEOUT_SECONDS,

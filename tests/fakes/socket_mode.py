@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from tests.fakes.server import free_port
+from tests.fakes.waiting import wait_until
 
 
 class FakeSocketMode:
@@ -65,7 +65,7 @@ class FakeSocketMode:
     # -- for the test's own thread -------------------------------------------------------------
 
     def wait_connected(self, timeout: float = 20) -> None:
-        self._wait(lambda: self._socket is not None, timeout, "the bot to connect")
+        wait_until(lambda: self._socket is not None, "the bot to connect", timeout)
 
     def push(self, envelope: dict[str, Any]) -> None:
         """Send one envelope to the connected bot."""
@@ -79,13 +79,4 @@ class FakeSocketMode:
                 found = [m for m in self.received if m.get("envelope_id") == envelope_id]
             return found[0] if found else None
 
-        return self._wait(ack, timeout, f"the ack of envelope {envelope_id}")
-
-    @staticmethod
-    def _wait(condition: Any, timeout: float, what: str) -> Any:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if value := condition():
-                return value
-            time.sleep(0.02)
-        raise AssertionError(f"timed out waiting for {what}")
+        return wait_until(ack, f"the ack of envelope {envelope_id}", timeout)
