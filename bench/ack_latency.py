@@ -241,12 +241,15 @@ def during_job(
     started = time.perf_counter()
     load(bot_url, [urlencode({"payload": json.dumps(click)})], 1)
     row = measure.run(Contender("bot-busy", bot_url, answers=True), args.requests, args.in_flight)
-    wait_until(
-        lambda: any("Assigned" in json.dumps(p) for p in slack.posts(f"{key}c")),
-        "the job's result",
-        timeout=ANSWER_TIMEOUT_SECONDS,
-    )
-    return row | {"job_seconds": time.perf_counter() - started}
+
+    def job_done() -> bool:
+        return any("Assigned" in json.dumps(p) for p in slack.posts(f"{key}c"))
+
+    overlapped = not job_done()  # else part of the round ran beside no job: say so
+    if not overlapped:
+        print("  (the job ended before the round did)", file=sys.stderr)
+    wait_until(job_done, "the job's result", timeout=ANSWER_TIMEOUT_SECONDS)
+    return row | {"job_seconds": time.perf_counter() - started, "job_outlasted_round": overlapped}
 
 
 NAMES = {

@@ -100,8 +100,8 @@ def markdown(figures: dict[str, Any]) -> str:
         f"Bot p99 / minimal p99 (Bolt's default): **{bot['p99_ms'] / minimal['p99_ms']:.2f}** "
         f"(target: p99 under 100 ms and within 2x: "
         f"**{_met(bot['p99_ms'] < min(100, 2 * minimal['p99_ms']))}**). Each row is the median "
-        f"of {ack['rounds']} rounds by p99, the rounds taken in turn; saturation is "
-        f"{ack['saturation_in_flight']} in flight.",
+        f"of {ack['rounds']} rounds by p99, the rounds taken in turn (beside the job: one "
+        f"round, while the job ran); saturation is {ack['saturation_in_flight']} in flight.",
         "",
         "The bot runs Bolt with `process_before_response=True`: each listener acks, hands its "
         "work to a background task (`bot/slack/after_ack.py`) and returns, so the ack skips "
