@@ -79,6 +79,12 @@ class Metrics:
             ["outcome"],
             registry=r,
         )
+        self.undos = Counter(
+            f"{PREFIX}_undos",
+            "Undos that ran: restored (every task back), partial, failed (none back).",
+            ["outcome"],
+            registry=r,
+        )
         self.platform_latency = Histogram(
             f"{PREFIX}_platform_request_seconds",
             "Platform API attempts, by HTTP status (or connection_error / timeout).",
@@ -136,6 +142,11 @@ class Metrics:
 
     def job_given_up(self) -> None:
         self.jobs.labels(outcome="given_up").inc()
+
+    def undo_finished(self, restored: int, failed: int) -> None:
+        """An undo ran: `restored` tasks went back, `failed` did not."""
+        outcome = "restored" if failed == 0 else "partial" if restored > 0 else "failed"
+        self.undos.labels(outcome=outcome).inc()
 
     def platform_request(self, status: str, seconds: float) -> None:
         """One attempt at the platform API; the SGP client's `observer`."""

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.core import query as task_query
-from bot.core.audit import AuditRecord, audit_record
+from bot.core.audit import AuditRecord, audit_record, undo_record
 from bot.core.authz import AccessPolicy, Refusal
 from bot.core.confirmation import Assignee, Confirmation, Share
 from bot.core.form import Draft
@@ -385,9 +385,10 @@ class AssignService:
             log.warning("could not keep the undo snapshot of %s", confirmation.evaluation_id)
             return None
 
-    async def undo(self, snapshot_id: str, actor_id: str) -> UndoResult:
+    async def undo(self, snapshot_id: str, actor_id: str, channel_id: str = "") -> UndoResult:
         """Put every task of an assignment back to its previous assignee, at most once."""
-        return await self.run_undo(await self.take_undo(snapshot_id, actor_id))
+        snapshot = await self.take_undo(snapshot_id, actor_id)
+        return await self.run_undo(snapshot, actor_id, channel_id)
 
     async def take_undo(self, snapshot_id: str, actor_id: str) -> Snapshot:
         """The snapshot, taken once, if `actor_id` is its requester or an admin.
@@ -405,8 +406,11 @@ class AssignService:
             raise UndoGone(already=await self.store.undo.undone(snapshot_id))
         return taken
 
-    async def run_undo(self, snapshot: Snapshot) -> UndoResult:
-        """One batch-assign per previous assignee; the platform's answers judged per task."""
+    async def run_undo(self, snapshot: Snapshot, actor_id: str, channel_id: str) -> UndoResult:
+        """One batch-assign per previous assignee; the platform's answers judged per task.
+
+        `actor_id` undid it from `channel_id`: the audit trail and the metrics say so.
+        """
         plan = plan_undo(snapshot.entries)
         outcomes = {}
         for user_id, task_ids in plan.restore.items():
@@ -421,6 +425,8 @@ class AssignService:
             result.restored,
             len(plan.no_previous),
         )
+        self.metrics.undo_finished(result.restored, result.attempted - result.restored)
+        await self._audit(undo_record(result, actor_id, channel_id, self.clock()))
         return result
 
     # -- the audit trail ---------------------------------------------------------------------
@@ -434,16 +440,19 @@ class AssignService:
         happened on the platform, and the line still tells an operator what it did.
         """
         record = audit_record(confirmation, summary, permalink, self.clock())
+        await self._audit(record)
+        return record
+
+    async def _audit(self, record: AuditRecord) -> None:
         data = record.model_dump(mode="json")
-        audit_log.info("%s", json.dumps({"event": "assignment", **data}), extra={"audit": data})
+        audit_log.info("%s", json.dumps({"event": record.kind, **data}), extra={"audit": data})
         try:
             await self.store.audit.append(record)
         except StoreUnavailable:
-            log.warning("could not append the assignment of %s to the audit stream", record.at)
-        return record
+            log.warning("could not append the %s of %s to the audit stream", record.kind, record.at)
 
     async def history(self, team_id: str, actor_id: str, count: int) -> list[AuditRecord]:
-        """The team's last `count` executed assignments, newest first (admins only)."""
+        """The team's last `count` executed assignments and undos, newest first (admins only)."""
         if not self.policy.may_read_history(actor_id):
             raise NotAdmin(self.admins, action="see the assignment history")
         return await self.store.audit.latest(team_id, count)

@@ -1,13 +1,15 @@
-"""What the audit trail remembers of one executed assignment. Pure: built from the summary."""
+"""What the audit trail remembers of an executed assignment or undo. Pure: built from results."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.core.confirmation import Confirmation
 from bot.core.outcome import Summary
+from bot.core.undo import UndoResult
 
 
 class AuditedShare(BaseModel):
@@ -22,14 +24,17 @@ class AuditedShare(BaseModel):
 
 
 class AuditRecord(BaseModel):
-    """One executed assignment, as kept in the audit stream and written to the log.
+    """One executed assignment or undo, as kept in the audit stream and written to the log.
 
     Counts, not task ids: a record stays small however large the request, and the ids are in
-    the summary's thread (`permalink`).
+    the summary's thread (`permalink`). For an undo, `requester_id` is who undid it and the
+    assignees are the people who got their tasks back.
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
+    #: Records written before undos were audited have no kind: they are assignments.
+    kind: Literal["assignment", "undo"] = "assignment"
     at: datetime
     team_id: str
     channel_id: str
@@ -65,4 +70,28 @@ def audit_record(
         assigned=summary.assigned,
         failed=summary.not_assigned,
         permalink=permalink,
+    )
+
+
+def undo_record(result: UndoResult, actor_id: str, channel_id: str, at: datetime) -> AuditRecord:
+    """The record of an undo that ran: who undid it, and who got how many tasks back."""
+    restored_to = result.restored_to()
+    return AuditRecord(
+        kind="undo",
+        at=at,
+        team_id=result.snapshot.team_id,
+        channel_id=channel_id,
+        requester_id=actor_id,
+        evaluation_id=result.evaluation_id,
+        assignees=tuple(
+            AuditedShare(
+                platform_user_id=user_id,
+                requested=len(task_ids),
+                assigned=restored_to.get(user_id, 0),
+            )
+            for user_id, task_ids in result.plan.restore.items()
+        ),
+        requested=result.attempted,
+        assigned=result.restored,
+        failed=result.attempted - result.restored,
     )

@@ -157,7 +157,7 @@ HELP_EXAMPLES: Final[tuple[tuple[str, str], ...]] = (
     ("unlink @alice", "Forget @alice's platform user."),
     ("whoami", "Show which platform user you are linked to."),
     ("users", "List who is linked to which platform user."),
-    ("history 20", "(admins) Show the last 20 assignments, newest first (default 10)."),
+    ("history 20", "(admins) Show the last 20 assignments and undos, newest first (default 10)."),
     ("help", "Show this help."),
 )
 """(text after `/assign `, what it does), written as a person types it: Slack turns a picked

@@ -563,13 +563,20 @@ def history_line(record: AuditRecord) -> str:
     if len(people) > ASSIGNEES_PER_RECORD:
         rest = len(people) - ASSIGNEES_PER_RECORD
         people = [*people[:ASSIGNEES_PER_RECORD], f"{rest:,} more"]
-    line = (
-        f"• {md.date(record.at)}: {md.user(record.requester_id)} assigned {record.assigned:,} of "
-        f"{md.plural(record.requested, 'task')} of {md.code(record.evaluation_id)} to "
-        f"{', '.join(people) or 'nobody'}"
-    )
+    if record.kind == "undo":
+        line = (
+            f"• {md.date(record.at)}: {md.user(record.requester_id)} undid an assignment of "
+            f"{md.code(record.evaluation_id)}: {record.assigned:,} of "
+            f"{md.plural(record.requested, 'task')} went back to {', '.join(people) or 'nobody'}"
+        )
+    else:
+        line = (
+            f"• {md.date(record.at)}: {md.user(record.requester_id)} assigned "
+            f"{record.assigned:,} of {md.plural(record.requested, 'task')} of "
+            f"{md.code(record.evaluation_id)} to {', '.join(people) or 'nobody'}"
+        )
     if record.failed:
-        line += f" ({record.failed:,} not assigned)"
+        line += f" ({record.failed:,} not {'put back' if record.kind == 'undo' else 'assigned'})"
     if record.permalink:
         line += f" · {md.link(record.permalink, 'summary')}"
     return line

@@ -222,6 +222,21 @@ def test_undo_puts_each_task_back_and_reports_in_the_thread(bot: Bot) -> None:
     assert f"<@{LEAD}> undid this assignment" in text_of(final)
 
 
+def test_an_undo_shows_in_the_history_with_who_undid_it(bot: Bot) -> None:
+    click_undo(bot, summary_message(seed_assigned(bot)), user=ADMIN)
+    bot.slack.wait_for(
+        lambda: [c for c in bot.slack.calls_to("chat.postMessage") if c.args.get("thread_ts")],
+        what="the undo report",
+    )
+
+    response, key = bot.sender.command("history", user=ADMIN)
+
+    assert response.status_code == 200
+    history = text_of(bot.slack.wait_for(lambda: bot.slack.posts_to(key), what="the history")[0])
+    assert f"<@{ADMIN}> undid an assignment of `{EVAL}`: 3 of 3 tasks went back to" in history
+    assert "platform user `user-ann`" in history and "platform user `user-bob`" in history
+
+
 def test_undo_is_refused_to_others_and_runs_once(bot: Bot) -> None:
     message = summary_message(seed_assigned(bot))
 

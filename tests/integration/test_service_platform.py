@@ -335,6 +335,25 @@ async def test_undo_restores_a_mixed_set_of_previous_assignees(
     assert fake.task(EVAL, "t4")["assigned_to"] == "user_neo"  # type: ignore[index]
 
 
+async def test_an_undo_is_audited_and_counted(service: AssignService, fake: FakeSGP) -> None:
+    snapshot_id, _ = await assigned_with_snapshot(service, fake)
+    fake.assign_elsewhere(["t3"], "user_zed")  # Bob's task cannot go back
+    registry, partial = service.metrics.registry, {"outcome": "partial"}
+    undos_before = registry.get_sample_value("assignbot_undos_total", partial) or 0
+
+    await service.undo(snapshot_id, "UADMIN", "CUNDO")
+
+    [latest, *_] = await service.history(REQUESTER.team_id, "UADMIN", 5)
+    assert latest.kind == "undo" and latest.requester_id == "UADMIN"
+    assert latest.channel_id == "CUNDO" and latest.evaluation_id == EVAL
+    assert (latest.requested, latest.assigned, latest.failed) == (3, 2, 1)
+    assert {(s.platform_user_id, s.assigned) for s in latest.assignees} == {
+        ("user_ann", 2),
+        ("user_bob", 0),
+    }
+    assert registry.get_sample_value("assignbot_undos_total", partial) == undos_before + 1
+
+
 async def test_undo_runs_once(service: AssignService, fake: FakeSGP) -> None:
     snapshot_id, _ = await assigned_with_snapshot(service, fake)
     await service.undo(snapshot_id, "ULEAD")

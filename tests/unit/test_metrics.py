@@ -29,6 +29,16 @@ def test_each_metrics_has_its_own_registry() -> None:
     assert b"assignbot_requests_total" in one.render()
 
 
+@pytest.mark.parametrize(
+    ("restored", "failed", "outcome"),
+    [(3, 0, "restored"), (2, 1, "partial"), (0, 2, "failed")],
+)
+def test_undo_finished_counts_by_outcome(restored: int, failed: int, outcome: str) -> None:
+    metrics = Metrics(process=False)
+    metrics.undo_finished(restored, failed)
+    assert sample(metrics, "assignbot_undos_total", outcome=outcome) == 1
+
+
 def test_answers_in_progress_are_read_at_each_scrape() -> None:
     metrics, under_way = Metrics(process=False), [0]
     assert sample(metrics, "assignbot_answers_in_progress") == 0  # nothing watched yet

@@ -61,7 +61,7 @@ async def _undo(
         client, f":hourglass_flowing_sand: {md.user(clicker)} is undoing this assignment."
     )
     try:
-        result = await deps.service.run_undo(snapshot)
+        result = await deps.service.run_undo(snapshot, clicker, where.channel)
     except Exception:
         log.exception("undo of %s failed", snapshot.evaluation_id)
         await where.post_in_thread(client, blocks.error_blocks(CRASHED), CRASHED)

@@ -160,6 +160,7 @@ publications = st.builds(
 
 audit_records = st.builds(
     AuditRecord,
+    kind=st.sampled_from(["assignment", "undo"]),
     at=st.datetimes(timezones=st.just(UTC)),
     team_id=st.just("T1"),
     channel_id=TEXT,
