@@ -425,7 +425,7 @@ class AssignService:
             result.restored,
             len(plan.no_previous),
         )
-        self.metrics.undo_finished(result.restored, result.attempted - result.restored)
+        self.metrics.undo_finished(result.restored, result.not_restored)
         await self._audit(undo_record(result, actor_id, channel_id, self.clock()))
         return result
 

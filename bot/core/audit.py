@@ -93,5 +93,5 @@ def undo_record(result: UndoResult, actor_id: str, channel_id: str, at: datetime
         ),
         requested=result.attempted,
         assigned=result.restored,
-        failed=result.attempted - result.restored,
+        failed=result.not_restored,
     )

@@ -124,6 +124,11 @@ class UndoResult:
     def restored(self) -> int:
         return sum(1 for found in self.outcomes.values() for outcome in found if outcome.ok)
 
+    @property
+    def not_restored(self) -> int:
+        """Tasks the undo tried to put back and the platform did not."""
+        return self.attempted - self.restored
+
     def restored_to(self) -> dict[str, int]:
         """Previous assignee -> how many tasks they got back."""
         return {

@@ -563,20 +563,17 @@ def history_line(record: AuditRecord) -> str:
     if len(people) > ASSIGNEES_PER_RECORD:
         rest = len(people) - ASSIGNEES_PER_RECORD
         people = [*people[:ASSIGNEES_PER_RECORD], f"{rest:,} more"]
+    head = f"• {md.date(record.at)}: {md.user(record.requester_id)}"
+    counted = f"{record.assigned:,} of {md.plural(record.requested, 'task')}"
+    evaluation, to = md.code(record.evaluation_id), ", ".join(people) or "nobody"
     if record.kind == "undo":
-        line = (
-            f"• {md.date(record.at)}: {md.user(record.requester_id)} undid an assignment of "
-            f"{md.code(record.evaluation_id)}: {record.assigned:,} of "
-            f"{md.plural(record.requested, 'task')} went back to {', '.join(people) or 'nobody'}"
-        )
+        line = f"{head} undid an assignment of {evaluation}: {counted} went back to {to}"
+        missed = "not put back"
     else:
-        line = (
-            f"• {md.date(record.at)}: {md.user(record.requester_id)} assigned "
-            f"{record.assigned:,} of {md.plural(record.requested, 'task')} of "
-            f"{md.code(record.evaluation_id)} to {', '.join(people) or 'nobody'}"
-        )
+        line = f"{head} assigned {counted} of {evaluation} to {to}"
+        missed = "not assigned"
     if record.failed:
-        line += f" ({record.failed:,} not {'put back' if record.kind == 'undo' else 'assigned'})"
+        line += f" ({record.failed:,} {missed})"
     if record.permalink:
         line += f" · {md.link(record.permalink, 'summary')}"
     return line

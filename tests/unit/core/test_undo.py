@@ -73,7 +73,7 @@ def test_result_counts_and_problems() -> None:
         "b": judge(("t3",), "b", [ChunkResult(("t3",), tasks=(task("t3", "b"),))]),
     }
     result = UndoResult(snapshot=snapshot, plan=plan, outcomes=outcomes)
-    assert result.attempted == 3 and result.restored == 2
+    assert result.attempted == 3 and result.restored == 2 and result.not_restored == 1
     assert result.restored_to() == {"a": 1, "b": 1}
     problems = result.problems
     assert list(problems.values()) == [["t2"], ["t5"], ["t4"]]
