@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from bot.core.job import Job
+from bot.draining import finish_or_cancel
 from bot.logs import bind_job_id
 from bot.store.errors import StoreUnavailable
 from bot.store.jobs import ClaimedJob, JobStore
@@ -78,11 +79,8 @@ class Worker:
         if not self._running:
             return
         log.info("worker %s: finishing %d job(s)", self.consumer, len(self._running))
-        _, unfinished = await asyncio.wait(self._running, timeout=grace_seconds)
-        for task in unfinished:
-            task.cancel()  # _handle hands the job back
-        if unfinished:
-            await asyncio.wait(unfinished, timeout=5)
+        # A cancelled job hands itself back (_run_claimed), for another worker to take at once.
+        await finish_or_cancel(self._running, grace_seconds, cancel_seconds=5)
 
     async def _handle(self, claimed: ClaimedJob) -> None:
         with bind_job_id(claimed.job.id):  # every line of this job, its tasks' too, carries it

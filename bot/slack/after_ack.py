@@ -18,6 +18,8 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from bot.draining import finish_or_cancel
+
 log = logging.getLogger(__name__)
 
 
@@ -48,9 +50,6 @@ class AfterAck:
         if not self._running:
             return
         log.info("finishing %d answer(s) under way", len(self._running))
-        _, unfinished = await asyncio.wait(set(self._running), timeout=grace_seconds)
-        for task in unfinished:
-            task.cancel()
-        if unfinished:
-            log.warning("%d answer(s) did not finish before shutdown", len(unfinished))
-            await asyncio.wait(unfinished, timeout=1)
+        cancelled = await finish_or_cancel(self._running, grace_seconds, cancel_seconds=1)
+        if cancelled:
+            log.warning("%d answer(s) did not finish before shutdown", cancelled)
