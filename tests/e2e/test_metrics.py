@@ -18,6 +18,7 @@ from bot.slack.ui_ids import Action, Callback
 from tests.e2e.conftest import LEAD, Bot
 from tests.e2e.test_assign_command import button, preview_for, seeded
 from tests.e2e.test_mentions import ephemerals, mention
+from tests.fakes.waiting import wait_until
 
 ALICE = "UALICE"
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -184,7 +185,8 @@ def test_answers_in_progress_count_acked_requests_until_answered(bot: Bot) -> No
     assert response.status_code == 200
     assert value(scrape(bot), "assignbot_answers_in_progress") == 1  # acked, not yet answered
     bot.slack.wait_for(lambda: bot.slack.posts_to(key), what="the preview")
-    deadline = time.monotonic() + 5
-    while value(scrape(bot), "assignbot_answers_in_progress") != 0:
-        assert time.monotonic() < deadline, "the answer was posted but still counted"
-        time.sleep(0.05)
+    wait_until(
+        lambda: value(scrape(bot), "assignbot_answers_in_progress") == 0,
+        "the posted answer to be counted out",
+        timeout=5,
+    )
