@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.refusals import NotAdmin
 from bot.slack.plain import plain_text
 from bot.slack.wording import describe
+from bot.usecases.refusals import NotAdmin
 
 
 def test_mentions_code_bold_and_entities_become_plain() -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.authz import AccessPolicy, Refusal
-from bot.refusals import NotAdmin, NotAllowed, NotRequester
 from bot.slack.wording import describe
+from bot.usecases.refusals import NotAdmin, NotAllowed, NotRequester
 
 ADMINS = frozenset({"UADMIN"})
 

@@ -9,12 +9,13 @@ import pytest
 
 from bot.core.form import TEXT_MAX_LENGTH, prefill
 from bot.core.outcome import summarize
-from bot.sgp.models import ChunkResult
-from bot.slack import blocks, modals
+from bot.core.tasks import ChunkResult
+from bot.slack import blocks
+from bot.slack.blocks import modals
 from bot.slack.publication import Publication
 from bot.slack.ui_ids import Block, Callback, Field
 from tests.unit.factories import confirmation, task
-from tests.unit.slack.block_kit import assert_valid_message, assert_valid_view
+from tests.unit.slack.block_kit import assert_valid_view
 
 KEY = "k" * 24
 
@@ -89,6 +90,19 @@ def test_form_from_a_message_with_nothing_found() -> None:
     assert "found no evaluation or task ids" in json.dumps(view["blocks"][0])
 
 
+def test_form_offers_to_pick_tasks() -> None:
+    view = modals.form_view(
+        draft_key="k" * 24, requester_id="ULEAD", channel_id="C1", max_task_ids=500
+    )
+    assert_valid_view(view)
+    by_id = {b.get("block_id"): b for b in view["blocks"]}
+    pick = by_id["assign_form_pick"]["element"]
+    assert [o["value"] for o in pick["options"]] == ["next", "unassigned"]
+    count = by_id["assign_form_pick_count"]["element"]
+    assert count["type"] == "number_input" and count["max_value"] == "500"
+    assert by_id["assign_form_pick"]["optional"] and by_id["assign_form_pick_count"]["optional"]
+
+
 def test_preview_shows_each_share_the_note_and_where_the_summary_goes() -> None:
     request = confirmation(
         ("user-a", "UA", ["t1", "t2"]), ("user-b", "UB", ["t3"]), dropped=1
@@ -126,22 +140,3 @@ def test_result_of_a_summary_that_could_not_be_posted_fits_a_modal() -> None:
     )
     publication = Publication(post_error="not_in_channel", undelivered_dms=["U1"])
     assert_valid_view(modals.status_view(blocks.result_blocks(summary, publication)))
-
-
-def test_note_is_escaped_and_quoted_in_the_summary_and_each_dm() -> None:
-    request = confirmation(("user-a", "UA", ["t1"])).model_copy(
-        update={"note": "line one <@U999>\n&lt;second&gt;"}
-    )
-    summary = summarize(request, [[ChunkResult(("t1",), tasks=(task("t1"),))]])
-    for built in (
-        blocks.summary_blocks(summary),
-        blocks.assignee_dm_blocks(summary, summary.shares[0], None),
-    ):
-        assert_valid_message(built)
-        seen = json.dumps(built)
-        assert "*Note from <@ULEAD>:*\\n> line one &lt;@U999&gt;\\n> &amp;lt;second&amp;gt;" in seen
-
-
-def test_no_note_no_note_block() -> None:
-    summary = summarize(confirmation(("user-a", "UA", ["t1"])), [[ChunkResult(("t1",))]])
-    assert "Note" not in json.dumps(blocks.summary_blocks(summary))

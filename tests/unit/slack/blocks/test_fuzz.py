@@ -15,12 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.audit import AuditedShare, AuditRecord
+from bot.core.commands import HELP_EXAMPLES
 from bot.core.confirmation import Assignee, Confirmation, Share
-from bot.core.grammar import HELP_EXAMPLES
 from bot.core.outcome import Summary, summarize
+from bot.core.tasks import AssignedTask, ChunkError, ChunkResult
 from bot.sgp.errors import SGPError
-from bot.sgp.models import ChunkResult, TaskResponse
 from bot.slack import blocks
+from bot.slack.blocks import modals
 from bot.slack.publication import Publication
 from bot.slack.wording import describe
 from tests.unit.slack.block_kit import assert_valid_message, assert_valid_view
@@ -112,8 +113,8 @@ def confirmations(draw: st.DrawFn) -> Confirmation:
     )
 
 
-def task(task_id: str, assigned_to: str | None, status: str, kind: str) -> TaskResponse:
-    return TaskResponse.model_validate(
+def task(task_id: str, assigned_to: str | None, status: str, kind: str) -> AssignedTask:
+    return AssignedTask.model_validate(
         {
             "id": task_id,
             "task_type": kind,
@@ -135,7 +136,8 @@ def summaries(draw: st.DrawFn) -> tuple[Confirmation, Summary]:
     for share in confirmation.shares:
         outcome = draw(st.sampled_from(["assigned", "other", "missing", "failed"]))
         if outcome == "failed":
-            error = SGPError(draw(LONG_TEXT) or "x", status=draw(st.none() | st.integers(400, 599)))
+            status = draw(st.none() | st.integers(400, 599))
+            error = ChunkError(draw(LONG_TEXT) or "x", status=status)
             results.append([ChunkResult(share.task_ids, error=error)])
             continue
         assigned_to = (
@@ -238,8 +240,6 @@ def test_notes_errors_and_notices(text: str, author: str | None) -> None:
 @FUZZ
 @given(confirmations())
 def test_modal_preview_and_status_views(confirmation: Confirmation) -> None:
-    from bot.slack import modals
-
     channel = confirmation.model_copy(update={"channel_id": "C0123ABCD"})
     for view in (
         modals.preview_view(channel, "tok_" + "x" * 20),

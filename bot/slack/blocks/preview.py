@@ -1,0 +1,160 @@
+"""The preview a requester confirms, and the states it turns into: assigning, cancelled."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import Block
+
+from bot.core.confirmation import Confirmation
+from bot.core.query import NextTasks, TaskChecks
+from bot.core.query import describe as describe_query
+from bot.slack import mrkdwn as md
+from bot.slack.blocks.kit import (
+    IDS_IN_PREVIEW,
+    Blocks,
+    actions_block,
+    assignee_label,
+    button_element,
+    context_block,
+    header_block,
+    note_text,
+    render,
+    section_block,
+)
+from bot.slack.ui_ids import Action
+from bot.slack.ui_ids import Block as BlockId
+
+#: Most shares the preview lists one by one (a modal allows 40 assignees).
+SHARES_SHOWN = 40
+
+
+def preview_blocks(confirmation: Confirmation, token: str) -> Blocks:
+    buttons = actions_block(
+        BlockId.PREVIEW_ACTIONS,
+        button_element("Confirm", Action.CONFIRM, token, style="primary"),
+        button_element("Cancel", Action.CANCEL, token),
+    )
+    return render([*preview_models(confirmation), buttons])
+
+
+def preview_body(confirmation: Confirmation) -> Blocks:
+    """What will happen, without the buttons: a modal brings its own submit and close."""
+    return render(preview_models(confirmation))
+
+
+def preview_models(confirmation: Confirmation) -> list[Block]:
+    """The preview's blocks as models, for a message or a modal to add their own to."""
+    count = confirmation.task_count
+    blocks: list[Block] = [
+        header_block(f"Assign {md.plural(count, 'task')}?"),
+        section_block(_request_text(confirmation)),
+    ]
+    if confirmation.checks is not None:
+        warning = checks_text(confirmation.checks, count)
+        if warning:
+            checked = confirmation.checks.checked
+            blocks.append(section_block(warning) if checked else context_block(warning))
+    for share in confirmation.shares[:SHARES_SHOWN]:
+        label = assignee_label(share.assignee)
+        if share.assignee.matched_by_email:
+            label += " _matched by email_"
+        blocks.append(
+            section_block(
+                f"{label} gets {md.plural(len(share.task_ids), 'task')}: "
+                f"{md.id_list(share.task_ids, IDS_IN_PREVIEW)}"
+            )
+        )
+    if confirmation.note:
+        blocks.append(section_block(note_text(confirmation.note)))
+    blocks.append(context_block(f"This confirmation expires {md.date(confirmation.expires_at)}."))
+    return blocks
+
+
+def _request_text(confirmation: Confirmation) -> str:
+    """Which evaluation, how many tasks, what was dropped and how they were picked."""
+    count = confirmation.task_count
+    lines = [
+        f"*Evaluation:* {md.code(confirmation.evaluation_id)}",
+        f"*Tasks:* {count:,}",
+    ]
+    if confirmation.duplicates_dropped:
+        dropped = md.plural(confirmation.duplicates_dropped, "duplicate id")
+        lines.append(f"*Dropped:* {dropped} (each task is assigned once)")
+    if confirmation.query is not None:
+        picked = f"*Picked:* {describe_query(confirmation.query)}"
+        query = confirmation.query
+        if isinstance(query, NextTasks) and count < query.count:
+            picked += f" (only {count:,} found)"
+        lines.append(picked + ", as the platform lists them now")
+    return "\n".join(lines)
+
+
+def checks_text(checks: TaskChecks, count: int) -> str | None:
+    """What the task listing said about the requested tasks; None when there is nothing to say.
+
+    Confirming assigns these tasks anyway: the lead decides, the bot only points them out.
+    """
+    if not checks.checked:
+        return (
+            ":grey_question: I could not read the evaluation's task list, so I could not check "
+            "for tasks that are completed or already assigned."
+        )
+    if not checks.any:
+        return None
+    found = [
+        (number, what)
+        for number, what in (
+            (checks.assigned_elsewhere, "already assigned to someone else"),
+            (checks.completed, "completed"),
+        )
+        if number
+    ]
+    if count == 1:
+        said = f"This task is {found[0][1]}"
+    else:
+        parts = [
+            f"{number:,}{' of these' if index == 0 else ''} {'is' if number == 1 else 'are'} {what}"
+            for index, (number, what) in enumerate(found)
+        ]
+        said = "; ".join(parts)
+    lines = [f":warning: {said}. *Confirm* assigns {'it' if count == 1 else 'them'} anyway."]
+    if checks.assigned_elsewhere:
+        shown = _some_ids(checks.assigned_elsewhere_ids, checks.assigned_elsewhere)
+        lines.append(f"• Assigned to someone else: {shown}")
+    if checks.completed:
+        lines.append(f"• Completed: {_some_ids(checks.completed_ids, checks.completed)}")
+    return "\n".join(lines)
+
+
+def _some_ids(kept: Sequence[str], total: int) -> str:
+    """The first few of `kept` and how many more of `total` there are (not all were kept)."""
+    shown = list(kept[:IDS_IN_PREVIEW])
+    head = ", ".join(md.code(task_id) for task_id in shown)
+    rest = total - len(shown)
+    return f"{head} and {rest:,} more" if rest > 0 else head
+
+
+def assigning_blocks(confirmation: Confirmation, done: int | None = None) -> Blocks:
+    """ "Assigning..." and, once known, how far: "Assigning... 3,000 / 8,000"."""
+    tasks = md.plural(confirmation.task_count, "task")
+    count = tasks if done is None else f"{done:,} / {tasks}"
+    return render(
+        [
+            section_block(
+                f":hourglass_flowing_sand: Assigning... {count} "
+                f"of evaluation {md.code(confirmation.evaluation_id)}."
+            )
+        ]
+    )
+
+
+def cancelled_blocks(confirmation: Confirmation) -> Blocks:
+    return render(
+        [
+            section_block(
+                f"Cancelled: nothing was assigned ({md.plural(confirmation.task_count, 'task')} "
+                f"of evaluation {md.code(confirmation.evaluation_id)})."
+            )
+        ]
+    )
