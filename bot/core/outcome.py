@@ -13,10 +13,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.core.confirmation import Assignee, Confirmation
-from bot.sgp.models import ChunkResult, TaskResponse
+from bot.core.tasks import AssignedTask, ChunkResult
 
 NOT_RETURNED_REASON = "the platform did not return it (unknown id, or not in this evaluation)"
 NO_ASSIGNEE_REASON = "the platform returned it without an assignee"
+#: Counted in place of a status or task type the platform's answer left out.
+UNKNOWN = "unknown"
 
 
 class Verdict(StrEnum):
@@ -30,7 +32,7 @@ class Verdict(StrEnum):
 class TaskOutcome:
     task_id: str
     verdict: Verdict
-    task: TaskResponse | None = None
+    task: AssignedTask | None = None
     reason: str | None = None
 
     @property
@@ -42,7 +44,7 @@ def judge(
     requested: Sequence[str], assigned_to: str, results: Iterable[ChunkResult]
 ) -> tuple[TaskOutcome, ...]:
     """One outcome per requested id, in the order requested."""
-    returned: dict[str, TaskResponse] = {}
+    returned: dict[str, AssignedTask] = {}
     failed: dict[str, str] = {}
     for result in results:
         if result.error is not None:
@@ -53,7 +55,7 @@ def judge(
 
 
 def _judge_one(
-    task_id: str, assigned_to: str, returned: dict[str, TaskResponse], failed: dict[str, str]
+    task_id: str, assigned_to: str, returned: dict[str, AssignedTask], failed: dict[str, str]
 ) -> TaskOutcome:
     if task_id in failed:
         return TaskOutcome(task_id, Verdict.FAILED, reason=failed[task_id])
@@ -80,7 +82,7 @@ class ShareSummary:
         return len(self.outcomes)
 
     @property
-    def assigned_tasks(self) -> list[TaskResponse]:
+    def assigned_tasks(self) -> list[AssignedTask]:
         return [o.task for o in self.outcomes if o.ok and o.task is not None]
 
     @property
@@ -98,11 +100,11 @@ class ShareSummary:
 
     @property
     def by_status(self) -> dict[str, int]:
-        return _count(str(task.status) for task in self.assigned_tasks)
+        return _count(_shown(task.status) for task in self.assigned_tasks)
 
     @property
     def by_type(self) -> dict[str, int]:
-        return _count(str(task.task_type) for task in self.assigned_tasks)
+        return _count(_shown(task.task_type) for task in self.assigned_tasks)
 
     @property
     def priority_range(self) -> tuple[int, int] | None:
@@ -180,6 +182,11 @@ def summarize(
         duplicates_dropped=confirmation.duplicates_dropped,
         note=confirmation.note,
     )
+
+
+def _shown(value: str | None) -> str:
+    """A status or type as counted in the summary; the platform may leave it out."""
+    return UNKNOWN if value is None else str(value)
 
 
 def _count(values: Iterable[str]) -> dict[str, int]:

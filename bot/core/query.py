@@ -18,7 +18,7 @@ from typing import Annotated, Final, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.sgp.models import ListedTask, TaskStatus
+from bot.core.tasks import ListedTask, TaskStatus
 
 #: How many ids of each kind a check keeps, to name a few of them in the preview.
 IDS_KEPT: Final = 20

@@ -15,7 +15,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict
 
 from bot.core.outcome import TaskOutcome
-from bot.sgp.models import ListedTask
+from bot.core.tasks import ListedTask
 
 #: How long an Undo button works after its assignment ran.
 UNDO_TTL_SECONDS: Final = 24 * 60 * 60

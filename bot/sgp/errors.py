@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.core.tasks import PlatformError
 from bot.sgp.models import ValidationDetail
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
 _MAX_DETAIL_CHARS = 300
 
 
-class SGPError(Exception):
+class SGPError(PlatformError):
     """Base of every error the client raises; `status` is the HTTP status when there was one."""
 
     def __init__(self, message: str, *, status: int | None = None, attempts: int = 1) -> None:

@@ -12,7 +12,8 @@ import httpx
 import pydantic
 import pytest
 
-from bot.sgp.client import SGPClient, backoff_seconds, retry_after_seconds
+from bot.core.tasks import ChunkResult, TaskStatus
+from bot.sgp.client import SGPClient
 from bot.sgp.errors import (
     APIConnectionError,
     APIStatusError,
@@ -29,7 +30,7 @@ from bot.sgp.errors import (
     UnprocessableEntityError,
     error_for_status,
 )
-from bot.sgp.models import ChunkResult, TaskStatus
+from bot.sgp.retry import backoff_seconds, retry_after_seconds
 from tests.fakes.server import ServerThread, SwappableApp, free_port
 from tests.fakes.sgp_server import DEFAULT_API_KEY, FakeSGP
 
@@ -155,6 +156,35 @@ async def test_slash_in_evaluation_id_cannot_escape_the_path() -> None:
     ) as client:
         await client.batch_assign("a/../b?x=1", ["t"], "u")
     assert seen == [b"/v4/evaluations/a%2F..%2Fb%3Fx%3D1/tasks/batch-assign"]
+
+
+async def test_fields_nobody_decides_on_never_fail_the_chunk(
+    fake: FakeSGP, client: SGPClient
+) -> None:
+    fake.add_tasks(EVAL, ["t1"], priority=None, status="ON_HOLD", task_type="SOMETHING_NEW")
+    fake.add_tasks(EVAL, ["t2"], priority="urgent")
+
+    result = await client.assign_chunk(EVAL, ["t1", "t2"], "user_alice")
+
+    assert result.ok
+    t1, t2 = result.tasks
+    assert (t1.assigned_to, t1.priority, t1.status, t1.task_type) == (
+        "user_alice",
+        None,
+        "ON_HOLD",
+        "SOMETHING_NEW",
+    )
+    assert (t2.assigned_to, t2.priority) == ("user_alice", None)
+
+
+async def test_a_task_without_optional_fields_is_read(fake: FakeSGP, client: SGPClient) -> None:
+    fake.fail_next(200, [{"id": "t1", "assigned_to": "user_alice"}, {"id": "t2"}])
+    result = await client.assign_chunk(EVAL, ["t1", "t2"], "user_alice")
+    assert result.ok
+    assert [(t.id, t.assigned_to, t.status) for t in result.tasks] == [
+        ("t1", "user_alice", None),
+        ("t2", None, None),
+    ]
 
 
 # --- headers ------------------------------------------------------------------------------
@@ -483,7 +513,11 @@ async def test_one_failing_chunk_does_not_sink_the_others(
 
     failed = [r for r in results if r.error is not None]
     assert len(failed) == 1
-    assert isinstance(failed[0].error, PermissionDeniedError)
+    error = failed[0].error
+    assert error is not None and error.status == 403
+    assert str(error) == (
+        "the bot's API key is not allowed to assign tasks in evaluation `eval_1` (403): nope"
+    )
     assert failed[0].tasks == ()
     succeeded = [r for r in results if r.error is None]
     assert sorted(t.id for r in succeeded for t in r.tasks) == sorted(
@@ -541,7 +575,9 @@ async def test_assign_chunked_catches_connection_errors(sleep: RecordingSleep) -
     closed = f"http://127.0.0.1:{free_port()}"
     async with SGPClient(base_url=closed, api_key="k", sleep=sleep, chunk_size=2) as client:
         results = await client.assign_chunked(EVAL, ["a", "b", "c"], "u")
-    assert [type(r.error) for r in results] == [APIConnectionError, APIConnectionError]
+    assert [(r.error and r.error.status, str(r.error)) for r in results] == [
+        (None, "the platform could not be reached after 3 attempts (ConnectError)")
+    ] * 2
 
 
 # --- user info ----------------------------------------------------------------------------

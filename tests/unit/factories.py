@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.confirmation import Assignee, Confirmation, Share
-from bot.sgp.models import TaskResponse
+from bot.core.tasks import AssignedTask
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
-def task(task_id: str, assigned_to: str | None = "user-a", **fields: Any) -> TaskResponse:
+def task(task_id: str, assigned_to: str | None = "user-a", **fields: Any) -> AssignedTask:
     values: dict[str, Any] = {
         "id": task_id,
         "task_type": "EVALUATION_ANNOTATION",
@@ -24,7 +24,7 @@ def task(task_id: str, assigned_to: str | None = "user-a", **fields: Any) -> Tas
         "assignment_expires_at": (NOW + timedelta(days=1)).isoformat(),
     }
     values.update(fields)
-    return TaskResponse.model_validate(values)
+    return AssignedTask.model_validate(values)
 
 
 def confirmation(*shares: tuple[str, str | None, list[str]], dropped: int = 0) -> Confirmation:

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.outcome import NOT_RETURNED_REASON, Verdict, judge, summarize
-from bot.sgp.errors import InternalServerError
-from bot.sgp.models import ChunkResult
+from bot.core.outcome import NOT_RETURNED_REASON, UNKNOWN, Verdict, judge, summarize
+from bot.core.tasks import ChunkError, ChunkResult
 from tests.unit.factories import NOW, confirmation, task
 
 
 def test_each_requested_id_gets_one_verdict_in_request_order() -> None:
-    error = InternalServerError("the platform failed with 500 after 3 attempts", status=500)
+    error = ChunkError("the platform failed with 500 after 3 attempts", status=500)
     results = [
         ChunkResult(("t1", "t2", "t3"), tasks=(task("t1"), task("t3", assigned_to="user-b"))),
         ChunkResult(("t4",), error=error),
@@ -70,3 +69,14 @@ def test_summary_of_nothing_assigned_has_no_ranges() -> None:
     [share] = summary.shares
     assert share.priority_range is None and share.earliest_expiry is None
     assert share.by_status == {} and summary.assigned == 0
+
+
+def test_a_task_without_status_or_type_is_counted_as_unknown() -> None:
+    request = confirmation(("user-a", "UA", ["t1", "t2"]))
+    tasks = (task("t1", status=None, task_type=None, priority=None), task("t2", priority=None))
+    summary = summarize(request, [[ChunkResult(("t1", "t2"), tasks=tasks)]])
+    [share] = summary.shares
+    assert share.assigned == 2
+    assert share.by_status == {UNKNOWN: 1, "PENDING": 1}
+    assert share.by_type == {UNKNOWN: 1, "EVALUATION_ANNOTATION": 1}
+    assert share.priority_range is None

@@ -17,15 +17,15 @@ from bot.core.query import (
     is_available,
     select,
 )
-from bot.sgp.models import ListedTask
+from bot.core.tasks import ListedTask
 
 
 def listed(
-    task_id: str, status: str = "PENDING", assigned_to: str | None = None, **extra: Any
+    task_id: str, status: str | None = "PENDING", assigned_to: str | None = None, **extra: Any
 ) -> ListedTask:
     values: dict[str, Any] = {"id": task_id, "status": status, "task_type": "EVALUATION_ANNOTATION"}
     if assigned_to is not None:
-        values["assigned_to"] = {"id": assigned_to, "email": f"{assigned_to}@example.com"}
+        values["assignee_id"] = assigned_to
     values.update(extra)
     return ListedTask.model_validate(values)
 

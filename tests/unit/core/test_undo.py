@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core.outcome import judge
+from bot.core.tasks import ChunkResult, ListedTask
 from bot.core.undo import (
     NO_PREVIOUS_REASON,
     UNKNOWN_REASON,
@@ -14,14 +15,11 @@ from bot.core.undo import (
     plan_undo,
     take_snapshot,
 )
-from bot.sgp.models import ChunkResult, ListedTask
 from tests.unit.factories import task
 
 
 def listed(task_id: str, assigned_to: str | None) -> ListedTask:
-    return ListedTask.model_validate(
-        {"id": task_id, "status": "PENDING", "assigned_to": assigned_to and {"id": assigned_to}}
-    )
+    return ListedTask(id=task_id, status="PENDING", assignee_id=assigned_to)
 
 
 def test_snapshot_remembers_who_had_each_task() -> None:

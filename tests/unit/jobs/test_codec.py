@@ -1,0 +1,53 @@
+"""Chunk records: what a worker writes today reads back the same, and what older bots wrote
+(whole task answers) still reads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.core.tasks import AssignedTask, ChunkError, ChunkResult, TaskStatus
+from bot.jobs.codec import decode_chunk, encode_chunk
+
+#: A record as the bot wrote it before the core had its own task types.
+OLD_RECORD: dict[str, Any] = {
+    "task_ids": ["t1", "t2", "t3"],
+    "tasks": [
+        {
+            "id": "t1",
+            "task_type": "EVALUATION_ANNOTATION",
+            "task_entity_parent_id": "eval_1",
+            "task_entity_id": "tcr_t1",
+            "account_id": "acct_1",
+            "status": "PENDING",
+            "priority": 3,
+            "assigned_to": "user-a",
+            "assignment_expires_at": "2026-11-23T12:00:00Z",
+        }
+    ],
+    "error": None,
+}
+
+
+def test_a_record_reads_back_as_written() -> None:
+    task = AssignedTask(id="t1", assigned_to="user-a", status=TaskStatus.PENDING, priority=None)
+    for result in (
+        ChunkResult(("t1", "t2"), tasks=(task,)),
+        ChunkResult(("t3",), error=ChunkError("the platform failed with 503", status=503)),
+        ChunkResult(("t4",), error=ChunkError("the platform could not be reached")),
+    ):
+        assert decode_chunk(encode_chunk(result)) == result
+
+
+def test_a_record_written_by_an_older_bot_still_reads() -> None:
+    result = decode_chunk(OLD_RECORD)
+    [task] = result.tasks
+    assert (task.id, task.assigned_to, task.status, task.priority) == (
+        "t1",
+        "user-a",
+        TaskStatus.PENDING,
+        3,
+    )
+    assert task.assignment_expires_at == datetime(2026, 11, 23, 12, tzinfo=UTC)
+    failed = decode_chunk({"task_ids": ["t9"], "error": {"message": "down", "status": None}})
+    assert failed.error == ChunkError("down") and str(failed.error) == "down"
