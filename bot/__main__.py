@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
+import os
 import signal
+import socket
 import sys
 from types import FrameType
 
@@ -19,6 +22,8 @@ from bot.settings import Settings, SettingsError, load_settings
 log = logging.getLogger("bot")
 
 EXIT_CONFIG = 2
+#: 128 + SIGINT, as a shell reports a command ended by Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,12 +56,52 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     if args.command == "check":
         return check(settings)
+    return run(settings, worker_only=args.command == "worker")
+
+
+def run(settings: Settings, *, worker_only: bool) -> int:
+    """Serve until stopped: SIGTERM ends with 0, Ctrl-C with 130, both without a traceback."""
+    listening: socket.socket | None = None
+    if worker_only or settings.slack_app_token is None:  # HTTP is served: take the port first
+        try:
+            listening = listen(settings.host, settings.port)
+        except PortUnavailable as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_CONFIG
     configure_logging(settings.log_level, settings.log_format)
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again; ending with
     # status 0 then tells a process manager the stop was clean.
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    asyncio.run(serve(settings, worker_only=args.command == "worker"))
+    try:
+        asyncio.run(serve(settings, worker_only=worker_only, listening=listening))
+    except KeyboardInterrupt:  # Ctrl-C: the shutdown already ran; a traceback would only alarm
+        log.info("stopped (interrupted)")
+        return EXIT_INTERRUPTED
     return 0
+
+
+class PortUnavailable(Exception):
+    """HOST:PORT cannot be listened on; the message, one line, says which setting to change."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to HOST:PORT, taken before anything starts (as uvicorn would bind it).
+
+    Left to uvicorn, a busy port is an ERROR log line and exit 1 after the worker started.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            reason, fix = "is already in use", "set PORT to a free port"
+        else:
+            why = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+            reason = f"cannot be listened on ({why})"
+            fix = "set PORT to a free port, or HOST to an address of this machine"
+        raise PortUnavailable(
+            f"The bot cannot start: port {port} on {host} {reason}; {fix}."
+        ) from None
 
 
 def check(settings: Settings) -> int:
@@ -77,7 +122,9 @@ def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
 GRACE_SECONDS = 20.0
 
 
-async def serve(settings: Settings, worker_only: bool = False) -> None:
+async def serve(
+    settings: Settings, worker_only: bool = False, listening: socket.socket | None = None
+) -> None:
     """HTTP: the web app, or for a worker only /healthz and /metrics beside the worker.
 
     uvicorn turns SIGTERM into a graceful shutdown; the worker stops in its lifespan.
@@ -126,8 +173,11 @@ async def serve(settings: Settings, worker_only: bool = False) -> None:
         lifespan="on",
         log_config=None,  # uvicorn's lines go through the bot's handler: one format (LOG_FORMAT)
     )
-    await uvicorn.Server(config).serve()
+    await uvicorn.Server(config).serve(sockets=[listening] if listening is not None else None)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C before serving (settings, imports, check): no traceback
+        sys.exit(EXIT_INTERRUPTED)

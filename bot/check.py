@@ -20,12 +20,43 @@ from bot.store.connection import Store, open_store, redacted_url
 
 @dataclass(frozen=True)
 class Check:
+    """One line of the report; a `warning` passes (exit 0) but needs the operator's eye."""
+
     name: str
     ok: bool
     detail: str
+    warning: bool = False
 
     def line(self) -> str:
-        return f"{'ok  ' if self.ok else 'FAIL'} {self.name}: {self.detail}"
+        mark = "FAIL" if not self.ok else "warn" if self.warning else "ok  "
+        return f"{mark} {self.name}: {self.detail}"
+
+
+def check_settings(settings: Settings) -> list[Check]:
+    """What was read, said as it is (the values were validated when they were loaded).
+
+    Settings that load but leave a feature unusable are warnings: with no ASSIGN_ADMINS,
+    nobody can link a Slack user to a platform account, the first thing a new team does.
+    """
+    slack = "SLACK_APP_TOKEN (Socket Mode)" if settings.socket_mode else "SLACK_SIGNING_SECRET"
+    checks = [Check("settings", True, f"SLACK_BOT_TOKEN, {slack} and SGP_API_KEY are set")]
+    if not settings.assign_admins:
+        themselves = (
+            " other than themselves (ASSIGN_ALLOW_SELF_LINK)"
+            if settings.assign_allow_self_link
+            else ""
+        )
+        checks.append(
+            Check(
+                "admins",
+                True,
+                "ASSIGN_ADMINS is not set, so nobody can link Slack users to platform "
+                f"accounts{themselves}: set ASSIGN_ADMINS to the Slack member ids of the "
+                "admins, comma-separated (e.g. ASSIGN_ADMINS=U0123ABCD).",
+                warning=True,
+            )
+        )
+    return checks
 
 
 async def check_slack(client: AsyncWebClient) -> Check:
@@ -82,7 +113,7 @@ async def run_checks(settings: Settings, client: AsyncWebClient | None = None) -
     sgp = platform_client(settings, timeout=min(settings.sgp_timeout_seconds, 10.0), max_retries=0)
     try:
         return [
-            Check("settings", True, "every required variable is set"),
+            *check_settings(settings),
             await check_slack(client or web_client(settings)),
             await check_store(store, settings.redis_url),
             await check_platform(sgp),

@@ -46,11 +46,17 @@ class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None, *, process: bool = True) -> None:
         """`process`: also export the process's CPU, memory and GC, as the default registry does."""
         self.registry = registry or CollectorRegistry()
-        r = self.registry
         if process:
-            process_collector.ProcessCollector(registry=r)
-            platform_collector.PlatformCollector(registry=r)
-            gc_collector.GCCollector(registry=r)
+            process_collector.ProcessCollector(registry=self.registry)
+            platform_collector.PlatformCollector(registry=self.registry)
+            gc_collector.GCCollector(registry=self.registry)
+        self._register_slack()
+        self._register_jobs()
+        self._register_platform()
+
+    def _register_slack(self) -> None:
+        """What Slack asks of the bot, and what the bot asks of Slack."""
+        r = self.registry
         self.requests = Counter(
             f"{PREFIX}_requests",
             "Slack requests handled, by surface and outcome.",
@@ -61,35 +67,6 @@ class Metrics:
             f"{PREFIX}_confirmations",
             "Confirmations (previews) created, confirmed, cancelled, or clicked after expiry.",
             ["event"],
-            registry=r,
-        )
-        self.jobs_enqueued = Counter(
-            f"{PREFIX}_jobs_enqueued", "Confirmed requests queued as jobs.", registry=r
-        )
-        self.jobs = Counter(
-            f"{PREFIX}_jobs",
-            "Jobs that ended: assigned (every task), partial, failed (no task), error (crashed,"
-            " retried), given_up (too many deliveries).",
-            ["outcome"],
-            registry=r,
-        )
-        self.tasks = Counter(
-            f"{PREFIX}_tasks",
-            "Requested tasks by what happened: assigned, or failed (not assigned).",
-            ["outcome"],
-            registry=r,
-        )
-        self.undos = Counter(
-            f"{PREFIX}_undos",
-            "Undos that ran: restored (every task back), partial, failed (none back).",
-            ["outcome"],
-            registry=r,
-        )
-        self.platform_latency = Histogram(
-            f"{PREFIX}_platform_request_seconds",
-            "Platform API attempts, by HTTP status (or connection_error / timeout).",
-            ["status"],
-            buckets=PLATFORM_BUCKETS,
             registry=r,
         )
         self.slack_api_errors = Counter(
@@ -117,6 +94,41 @@ class Metrics:
             "that keeps growing means the process cannot keep up.",
             registry=r,
         ).set_function(lambda: self._answers_source())
+
+    def _register_jobs(self) -> None:
+        """Jobs and the tasks and undos they carry."""
+        r = self.registry
+        self.jobs_enqueued = Counter(
+            f"{PREFIX}_jobs_enqueued", "Confirmed requests queued as jobs.", registry=r
+        )
+        self.jobs = Counter(
+            f"{PREFIX}_jobs",
+            "Jobs that ended: assigned (every task), partial, failed (no task), error (crashed,"
+            " retried), given_up (too many deliveries).",
+            ["outcome"],
+            registry=r,
+        )
+        self.tasks = Counter(
+            f"{PREFIX}_tasks",
+            "Requested tasks by what happened: assigned, or failed (not assigned).",
+            ["outcome"],
+            registry=r,
+        )
+        self.undos = Counter(
+            f"{PREFIX}_undos",
+            "Undos that ran: restored (every task back), partial, failed (none back).",
+            ["outcome"],
+            registry=r,
+        )
+
+    def _register_platform(self) -> None:
+        self.platform_latency = Histogram(
+            f"{PREFIX}_platform_request_seconds",
+            "Platform API attempts, by HTTP status (or connection_error / timeout).",
+            ["status"],
+            buckets=PLATFORM_BUCKETS,
+            registry=self.registry,
+        )
 
     # -- one-line calls for the code that counts ------------------------------------------------
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: What each required variable is for, so a missing one can be explained to an operator.
@@ -16,6 +17,45 @@ REQUIRED_VARIABLES: dict[str, str] = {
     ),
     "SGP_API_KEY": "the Scale GP API key the bot uses to assign tasks (sent as x-api-key)",
 }
+
+#: Values sent in HTTP headers (or, for the signing secret, used as a key): an HTTP library
+#: refuses a control or non-ASCII character only when a request is made, which users would
+#: meet as "the platform could not be reached", so such a value is refused at start instead.
+HEADER_VARIABLES: tuple[str, ...] = (
+    "SGP_API_KEY",
+    "SGP_ACCOUNT_ID",
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET",
+)
+
+BLANK: Final = "blank"
+
+
+def header_value(value: object, *, required: bool) -> object:
+    """A secret or id as pasted -> the value, stripped; blank is missing (None, or an error).
+
+    Surrounding whitespace (a secret file's trailing newline) is never part of a secret.
+    Never quotes the value in the error: it may be a secret.
+    """
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    if not value:
+        if required:
+            raise PydanticCustomError(BLANK, "is set but blank")
+        return None
+    if not all(" " <= char <= "~" for char in value):
+        raise PydanticCustomError(
+            "header_value",
+            "has a control or non-ASCII character, which cannot be sent in an HTTP header; "
+            "copy the value again",
+        )
+    return value
+
+
+def _stripped(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
 
 
 class PlatformSettings(BaseSettings):
@@ -45,10 +85,20 @@ class PlatformSettings(BaseSettings):
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
 
+    @field_validator("sgp_api_key", mode="before")
+    @classmethod
+    def _api_key(cls, value: object) -> object:
+        return header_value(value, required=True)
+
     @field_validator("sgp_account_id", mode="before")
     @classmethod
-    def _blank_account_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    def _account_id(cls, value: object) -> object:
+        return header_value(value, required=False)
+
+    @field_validator("sgp_base_url", mode="before")
+    @classmethod
+    def _strip_url(cls, value: object) -> object:
+        return _stripped(value)
 
     @field_validator("log_format", mode="before")
     @classmethod
@@ -110,10 +160,25 @@ class Settings(PlatformSettings):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("redis_url", "slack_app_token", "slack_signing_secret", mode="before")
+    @field_validator("slack_bot_token", mode="before")
+    @classmethod
+    def _bot_token(cls, value: object) -> object:
+        return header_value(value, required=True)
+
+    @field_validator("slack_app_token", "slack_signing_secret", mode="before")
+    @classmethod
+    def _optional_secret(cls, value: object) -> object:
+        return header_value(value, required=False)
+
+    @field_validator("redis_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+        return (value.strip() or None) if isinstance(value, str) else value
+
+    @field_validator("slack_api_url", mode="before")
+    @classmethod
+    def _strip_slack_url(cls, value: object) -> object:
+        return _stripped(value)
 
     @property
     def socket_mode(self) -> bool:
@@ -141,7 +206,8 @@ def load_settings(**overrides: object) -> Settings:
     mode = _SlackMode(**overrides)  # type: ignore[arg-type]
     problems: list[str] = []
     if not (mode.slack_app_token or "").strip() and not (mode.slack_signing_secret or "").strip():
-        problems.append(_missing_line("SLACK_SIGNING_SECRET"))
+        blank = mode.slack_signing_secret is not None
+        problems.append(_missing_line("SLACK_SIGNING_SECRET", blank=blank))
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -159,16 +225,16 @@ def load_platform_settings(**overrides: object) -> PlatformSettings:
         raise SettingsError("\n".join(_explain(exc))) from None
 
 
-def _missing_line(name: str) -> str:
-    return f"missing {name}: {REQUIRED_VARIABLES[name]}"
+def _missing_line(name: str, blank: bool = False) -> str:
+    return f"missing {name}{' (set, but blank)' if blank else ''}: {REQUIRED_VARIABLES[name]}"
 
 
 def _explain(exc: ValidationError) -> list[str]:
     lines: list[str] = []
     for error in exc.errors():
         name = str(error["loc"][0]) if error["loc"] else "settings"
-        if error["type"] == "missing" and name in REQUIRED_VARIABLES:
-            lines.append(_missing_line(name))
+        if error["type"] in ("missing", BLANK) and name in REQUIRED_VARIABLES:
+            lines.append(_missing_line(name, blank=error["type"] == BLANK))
         else:
             # Never echo the input: it may be a secret.
             lines.append(f"invalid {name}: {error['msg']}")

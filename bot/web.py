@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Final
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
@@ -78,9 +78,25 @@ def create_web_app(
     Without a Bolt app (a worker-only process) there is no /slack/events: only health and
     metrics, so a worker is watched like a web process.
     """
-    handler = AsyncSlackRequestHandler(bolt_app) if bolt_app is not None else None
     metrics = metrics or shared_default()
+    routes = [
+        Route("/healthz", _healthz(store), methods=["GET"]),
+        Route("/metrics", _metrics_endpoint(metrics), methods=["GET"]),
+    ]
+    if bolt_app is not None:
+        events = _slack_events(AsyncSlackRequestHandler(bolt_app), metrics)
+        routes.insert(0, Route("/slack/events", events, methods=["POST"]))
+    return Starlette(
+        routes=routes,
+        lifespan=_lifespan(background, on_shutdown),
+        middleware=[Middleware(BodyLimit)],
+    )
 
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _slack_events(handler: AsyncSlackRequestHandler, metrics: Metrics) -> Endpoint:
     async def slack_events(request: Request) -> Response:
         """Slack's requests, timed: Bolt's ack is this HTTP response, due within 3 seconds.
 
@@ -90,39 +106,55 @@ def create_web_app(
         started = time.perf_counter()
         try:
             with bind_request_id():
-                return await _slack_events(request)
+                return await _bolt_answer(handler, request)
         finally:
             metrics.ack(time.perf_counter() - started)
 
-    async def _slack_events(request: Request) -> Response:
-        """Bolt's answer; a request it cannot read (or chokes on) is dropped with a 400.
+    return slack_events
 
-        Bolt trusts a signed payload's shape: a body that is not UTF-8 or JSON, or a payload
-        missing a field its matchers read, raises inside it. Such a request can only be
-        broken or hostile, and nothing has happened for it, so a 400 is the honest answer
-        (never a 500, which would send Slack's generic failure and invite retries).
-        """
-        assert handler is not None  # the route exists only with a Bolt app
-        try:
-            response = await handler.handle(request)
-        except HTTPException:  # the body limit's 413
-            raise
-        except Exception as exc:
-            log.warning("dropped a request Bolt could not read: %s", type(exc).__name__)
-            return PlainTextResponse(UNREADABLE, status_code=400)
-        if response.status_code >= 500:
-            # Bolt already ran the app's error handler, which logged it and told the person.
-            log.warning("a request failed in Bolt (%d); answered 400", response.status_code)
-            return PlainTextResponse(UNREADABLE, status_code=400)
-        return response
 
+async def _bolt_answer(handler: AsyncSlackRequestHandler, request: Request) -> Response:
+    """Bolt's answer; a request it cannot read (or chokes on) is dropped with a 400.
+
+    Bolt trusts a signed payload's shape: a body that is not UTF-8 or JSON, or a payload
+    missing a field its matchers read, raises inside it. Such a request can only be
+    broken or hostile, and nothing has happened for it, so a 400 is the honest answer
+    (never a 500, which would send Slack's generic failure and invite retries).
+    """
+    try:
+        response: Response = await handler.handle(request)
+    except HTTPException:  # the body limit's 413
+        raise
+    except Exception as exc:
+        log.warning("dropped a request Bolt could not read: %s", type(exc).__name__)
+        return PlainTextResponse(UNREADABLE, status_code=400)
+    if response.status_code >= 500:
+        # Bolt already ran the app's error handler, which logged it and told the person.
+        log.warning("a request failed in Bolt (%d); answered 400", response.status_code)
+        return PlainTextResponse(UNREADABLE, status_code=400)
+    return response
+
+
+def _metrics_endpoint(metrics: Metrics) -> Endpoint:
     async def metrics_endpoint(_: Request) -> Response:
         return Response(metrics.render(), media_type=CONTENT_TYPE)
 
+    return metrics_endpoint
+
+
+def _healthz(store: Store) -> Endpoint:
     async def healthz(_: Request) -> Response:
         store_ok = await store.ping()
         body = {"ok": store_ok, "store": "ok" if store_ok else "unavailable"}
         return JSONResponse(body, status_code=200 if store_ok else 503)
+
+    return healthz
+
+
+def _lifespan(
+    background: Background | None, on_shutdown: Cleanup | None
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Start `background` with the server; at shutdown, stop it first, then clean up."""
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -135,12 +167,4 @@ def create_web_app(
         if on_shutdown is not None:
             await on_shutdown()
 
-    return Starlette(
-        routes=[
-            *([Route("/slack/events", slack_events, methods=["POST"])] if handler else []),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/metrics", metrics_endpoint, methods=["GET"]),
-        ],
-        lifespan=lifespan,
-        middleware=[Middleware(BodyLimit)],
-    )
+    return lifespan

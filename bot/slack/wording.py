@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
 
 from bot.core.authz import AccessPolicy, Refusal
-from bot.core.grammar import UsageError
+from bot.core.commands import UsageError
 from bot.core.query import NextTasks
-from bot.refusals import (
+from bot.sgp.errors import SGPError
+from bot.slack import mrkdwn as md
+from bot.slack.groups import is_group_id, normal_group
+from bot.slack.ui_ids import COMMAND
+from bot.store.errors import StoreUnavailable
+from bot.usecases.refusals import (
     ConfirmationGone,
     NotAdmin,
     NotAllowed,
@@ -17,77 +23,100 @@ from bot.refusals import (
     UndoGone,
     UnlinkedAssignees,
 )
-from bot.sgp.errors import SGPError
-from bot.slack import mrkdwn as md
-from bot.slack.groups import is_group_id, normal_group
-from bot.slack.ui_ids import COMMAND
-from bot.store.errors import StoreUnavailable
 
 NOTHING_ASSIGNED = "Nothing was assigned."
 NAMES_SHOWN = 10
 
 
 def describe(error: Exception) -> str:
-    """mrkdwn for a Slack user: what went wrong and what to do about it."""
-    if isinstance(error, UsageError):
-        return f"{md.escape(error.message)}\nType `{COMMAND} help` for examples."
-    if isinstance(error, UnlinkedAssignees):
-        who = ", ".join(md.user(user_id) for user_id in error.slack_user_ids)
-        return (
-            f"{who} {'has' if len(error.slack_user_ids) == 1 else 'have'} no linked platform "
-            f"account, so I don't know whom to assign the tasks to. {_who_can_link(error.admins)} "
-            f"with `{COMMAND} link @user <platform-user-id>`; or name the platform user directly "
-            f"with `sgp:<platform-user-id>`. {NOTHING_ASSIGNED}"
-        )
-    if isinstance(error, ConfirmationGone):
-        if error.ending == "confirmed":
-            return "This request was already confirmed; it runs only once."
-        if error.ending == "cancelled":
-            return "This request was already cancelled. Run the command again to start over."
-        return f"This confirmation has expired. Run the command again. {NOTHING_ASSIGNED}"
-    if isinstance(error, NotRequester) and error.action == "undo this assignment":
+    """mrkdwn for a Slack user: what went wrong and what to do about it.
+
+    The wording is the one registered for the error's class or its nearest base class in
+    `WORDINGS` (`Exception` catches the rest), so a new error type is one entry there.
+    """
+    for kind in type(error).__mro__:
+        wording = WORDINGS.get(kind)
+        if wording is not None:
+            return wording(error)
+    return _unexpected(error)
+
+
+def _usage(error: UsageError) -> str:
+    return f"{md.escape(error.message)}\nType `{COMMAND} help` for examples."
+
+
+def _unlinked(error: UnlinkedAssignees) -> str:
+    who = ", ".join(md.user(user_id) for user_id in error.slack_user_ids)
+    return (
+        f"{who} {'has' if len(error.slack_user_ids) == 1 else 'have'} no linked platform "
+        f"account, so I don't know whom to assign the tasks to. {_who_can_link(error.admins)} "
+        f"with `{COMMAND} link @user <platform-user-id>`; or name the platform user directly "
+        f"with `sgp:<platform-user-id>`. {NOTHING_ASSIGNED}"
+    )
+
+
+def _confirmation_gone(error: ConfirmationGone) -> str:
+    if error.ending == "confirmed":
+        return "This request was already confirmed; it runs only once."
+    if error.ending == "cancelled":
+        return "This request was already cancelled. Run the command again to start over."
+    return f"This confirmation has expired. Run the command again. {NOTHING_ASSIGNED}"
+
+
+def _not_requester(error: NotRequester) -> str:
+    if error.action == "undo this assignment":
         return (
             f"Only {md.user(error.requester_id)}, who made this request, or an admin can undo it."
         )
-    if isinstance(error, NotRequester):
+    return (
+        f"Only {md.user(error.requester_id)}, who made this request, or an admin can "
+        "confirm, cancel or retry it."
+    )
+
+
+def _nothing_to_pick(error: NothingToPick) -> str:
+    asked = f"`next {error.query.count}`" if isinstance(error.query, NextTasks) else "`unassigned`"
+    return (
+        f"Evaluation {md.code(error.evaluation_id)} has no pending task that nobody has, so "
+        f"{asked} found nothing to assign. {NOTHING_ASSIGNED}"
+    )
+
+
+def _undo_gone(error: UndoGone) -> str:
+    if error.already:
+        return "This assignment was already undone; see the thread."
+    return "Undo is no longer available: it works for 24 hours after an assignment."
+
+
+def _retry_gone(error: RetryGone) -> str:
+    if error.already:
+        return "The failed tasks of this request are already being retried; see the thread."
+    return (
+        "There is nothing left to retry here: no task failed, or this request is more "
+        f"than a week old. Use `{COMMAND}` to assign the tasks again."
+    )
+
+
+def _not_admin(error: NotAdmin) -> str:
+    if error.self_link:
         return (
-            f"Only {md.user(error.requester_id)}, who made this request, or an admin can "
-            "confirm, cancel or retry it."
+            f"You can link or unlink only yourself: `{COMMAND} link me <platform-user-id>`. "
+            f"{_who_can_link(error.admins)} for anyone else."
         )
-    if isinstance(error, NothingToPick):
-        asked = (
-            f"`next {error.query.count}`" if isinstance(error.query, NextTasks) else "`unassigned`"
-        )
-        return (
-            f"Evaluation {md.code(error.evaluation_id)} has no pending task that nobody has, so "
-            f"{asked} found nothing to assign. {NOTHING_ASSIGNED}"
-        )
-    if isinstance(error, UndoGone):
-        if error.already:
-            return "This assignment was already undone; see the thread."
-        return "Undo is no longer available: it works for 24 hours after an assignment."
-    if isinstance(error, RetryGone):
-        if error.already:
-            return "The failed tasks of this request are already being retried; see the thread."
-        return (
-            "There is nothing left to retry here: no task failed, or this request is more "
-            f"than a week old. Use `{COMMAND}` to assign the tasks again."
-        )
-    if isinstance(error, NotAdmin):
-        if error.self_link:
-            return (
-                f"You can link or unlink only yourself: `{COMMAND} link me <platform-user-id>`. "
-                f"{_who_can_link(error.admins)} for anyone else."
-            )
-        if error.action == "change user links":
-            return f"Only admins can change user links. {_who_can_link(error.admins)}."
-        return f"Only admins can {md.escape(error.action)}. {_admins(error.admins)}."
-    if isinstance(error, NotAllowed):
-        return _not_allowed(error)
-    if isinstance(error, SGPError):
-        return f"The platform refused: {md.escape(str(error))}. {NOTHING_ASSIGNED}"
-    if isinstance(error, StoreUnavailable):
-        return "The bot's store is unavailable, try again shortly. " + NOTHING_ASSIGNED
+    if error.action == "change user links":
+        return f"Only admins can change user links. {_who_can_link(error.admins)}."
+    return f"Only admins can {md.escape(error.action)}. {_admins(error.admins)}."
+
+
+def _platform(error: SGPError) -> str:
+    return f"The platform refused: {md.escape(str(error))}. {NOTHING_ASSIGNED}"
+
+
+def _store(_: StoreUnavailable) -> str:
+    return "The bot's store is unavailable, try again shortly. " + NOTHING_ASSIGNED
+
+
+def _unexpected(_: Exception) -> str:
     return f"Something went wrong on the bot's side. {NOTHING_ASSIGNED} Please try again."
 
 
@@ -161,3 +190,20 @@ def _who_can_link(admins: frozenset[str]) -> str:
         return "No admins are configured (ASSIGN_ADMINS); ask whoever runs the bot to add one"
     names = ", ".join(md.user(admin) for admin in sorted(admins))
     return f"Ask an admin ({names}) to link it"
+
+
+#: Error class -> its wording; `describe` walks the error's MRO, so subclasses inherit.
+WORDINGS: Final[Mapping[type[Exception], Callable[[Any], str]]] = {
+    UsageError: _usage,
+    UnlinkedAssignees: _unlinked,
+    ConfirmationGone: _confirmation_gone,
+    NotRequester: _not_requester,
+    NothingToPick: _nothing_to_pick,
+    UndoGone: _undo_gone,
+    RetryGone: _retry_gone,
+    NotAdmin: _not_admin,
+    NotAllowed: _not_allowed,
+    SGPError: _platform,
+    StoreUnavailable: _store,
+    Exception: _unexpected,
+}

@@ -36,11 +36,28 @@ def test_all_checks_pass(tmp_path: Path, fakes: Fakes) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert [line.split()[:2] for line in lines] == [
         ["ok", "settings:"],
+        ["warn", "admins:"],
         ["ok", "Slack:"],
         ["ok", "Redis:"],
         ["ok", "Scale"],
     ]
     assert "in-memory store" in done.stdout
+    assert "ASSIGN_ADMINS is not set, so nobody can link" in done.stdout
+
+
+def test_blank_required_variables_are_missing(tmp_path: Path) -> None:
+    """Set but blank is not set: the check does not say every variable is set."""
+    done = run_check(tmp_path, SLACK_BOT_TOKEN="", SLACK_SIGNING_SECRET=" ", SGP_API_KEY="\n")
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "FAIL settings: fix these environment variables:"
+    assert sorted(line.split()[1] for line in lines[1:]) == [
+        "SGP_API_KEY",
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+    ]
+    assert all("(set, but blank)" in line for line in lines[1:])
+    assert "every required variable is set" not in done.stdout
 
 
 def test_each_failure_says_what_to_fix(tmp_path: Path, fakes: Fakes) -> None:
