@@ -25,10 +25,10 @@ import fakeredis
 from bench.platform_process import PlatformProcess
 from bot.core.confirmation import Assignee, Confirmation, Share
 from bot.core.job import Job
-from bot.runner import JobRunner
+from bot.jobs.records import JobRecords
+from bot.jobs.runner import JobRunner
 from bot.sgp.client import SGPClient
 from bot.store.connection import Store
-from bot.store.jobs import JobStore
 
 KEY = "bench-sgp-key-0123456789"
 
@@ -62,7 +62,7 @@ async def run(args: argparse.Namespace, platform_url: str) -> tuple[float, int]:
     sgp = SGPClient(
         base_url=platform_url, api_key=KEY, chunk_size=args.chunk_size, concurrency=args.concurrency
     )
-    runner = JobRunner(JobStore(store.redis, store.key), sgp, "bench", 60_000)
+    runner = JobRunner(JobRecords(store.redis, store.key), sgp, "bench", 60_000)
     started = time.perf_counter()
     summary = await runner.run(job)
     elapsed = time.perf_counter() - started

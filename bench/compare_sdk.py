@@ -39,10 +39,10 @@ def run_bot(url: str, ids: list[str]) -> int:
 
     from bot.core.confirmation import Assignee, Confirmation, Share
     from bot.core.job import Job
-    from bot.runner import JobRunner
+    from bot.jobs.records import JobRecords
+    from bot.jobs.runner import JobRunner
     from bot.sgp.client import SGPClient
     from bot.store.connection import Store
-    from bot.store.jobs import JobStore
 
     async def go() -> int:
         now = datetime.now(UTC)
@@ -58,7 +58,7 @@ def run_bot(url: str, ids: list[str]) -> int:
         )
         store = Store(fakeredis.FakeAsyncRedis(decode_responses=True), prefix="bench:")
         async with SGPClient(base_url=url, api_key=KEY) as sgp:
-            runner = JobRunner(JobStore(store.redis, store.key), sgp, "bench", 60_000)
+            runner = JobRunner(JobRecords(store.redis, store.key), sgp, "bench", 60_000)
             summary = await runner.run(Job(id="b", confirmation=request, created_at=now))
         return summary.assigned
 

@@ -8,24 +8,27 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 
 from bot.core.authz import AccessPolicy
+from bot.jobs.board import Jobs
+from bot.jobs.execute import JobExecution
+from bot.jobs.runner import JobRunner
+from bot.jobs.worker import Worker, consumer_name
 from bot.logs import install_redaction
 from bot.metrics import Metrics
 from bot.platform import platform_client
-from bot.runner import JobRunner
-from bot.service import AssignService
 from bot.settings import Settings
 from bot.sgp.client import SGPClient
 from bot.slack.app import build_app, web_client
 from bot.slack.deps import Deps
-from bot.slack.execute import JobProcessor
 from bot.slack.groups import SlackGroupDirectory
+from bot.slack.publisher import SlackPublisher
 from bot.store.connection import Store, open_store
+from bot.usecases import UseCases, build_usecases
+from bot.usecases.assigning import AssigningConfig
+from bot.usecases.ports import Platform, Publisher
 from bot.web import create_web_app
-from bot.worker import Worker, consumer_name
 
 #: At shutdown, how long answers already acked (previews, mentions) get to go out.
 AFTER_ACK_GRACE_SECONDS = 10.0
@@ -36,7 +39,8 @@ class Runtime:
     settings: Settings
     store: Store
     sgp: SGPClient
-    service: AssignService
+    usecases: UseCases
+    jobs: Jobs
     bolt_app: AsyncApp
     web_app: Starlette
     aclose: Callable[[], Awaitable[None]]
@@ -55,27 +59,21 @@ def build_runtime(
     metrics = metrics or Metrics()
     client = web_client(settings, metrics)
     sgp = platform_client(settings, observer=metrics.platform_request)
-    service = AssignService(
+    jobs = Jobs.of(store)
+    usecases = build_usecases(
         store=store,
-        sgp=sgp,
-        admins=settings.assign_admins,
-        confirmation_ttl_seconds=settings.confirmation_ttl_seconds,
-        policy=AccessPolicy(
-            users=settings.assign_allowed_users,
-            groups=settings.assign_allowed_groups,
-            channels=settings.assign_allowed_channels,
-            allow_self_link=settings.assign_allow_self_link,
-        ),
-        groups=SlackGroupDirectory(client, store.cache, settings.group_cache_seconds),
+        platform=sgp,
+        jobs=jobs,
+        policy=access_policy(settings),
         metrics=metrics,
+        config=AssigningConfig(confirmation_ttl_seconds=settings.confirmation_ttl_seconds),
+        groups=SlackGroupDirectory(client, store.cache, settings.group_cache_seconds),
     )
-    deps = Deps(
-        service=service,
-        max_task_ids=settings.max_task_ids,
-    )
+    deps = Deps(usecases=usecases, events=store.events, max_task_ids=settings.max_task_ids)
     metrics.watch_answers(deps.after_ack.running)
     bolt_app = build_app(settings, deps, client=client)
-    worker = build_worker(settings, service, store, sgp, client)
+    publisher = SlackPublisher(client, settings.thread_csv_threshold)
+    worker = build_worker(settings, usecases, jobs, sgp, publisher)
 
     async def close() -> None:
         await deps.after_ack.drain(AFTER_ACK_GRACE_SECONDS)  # answers first, then their clients
@@ -94,35 +92,56 @@ def build_runtime(
         None, store, on_shutdown=close, background=worker.run, metrics=metrics
     )
     return Runtime(
-        settings, store, sgp, service, bolt_app, web_app, close, worker, metrics, worker_app
+        settings=settings,
+        store=store,
+        sgp=sgp,
+        usecases=usecases,
+        jobs=jobs,
+        bolt_app=bolt_app,
+        web_app=web_app,
+        aclose=close,
+        worker=worker,
+        metrics=metrics,
+        worker_app=worker_app,
+    )
+
+
+def access_policy(settings: Settings) -> AccessPolicy:
+    return AccessPolicy(
+        admins=settings.assign_admins,
+        users=settings.assign_allowed_users,
+        groups=settings.assign_allowed_groups,
+        channels=settings.assign_allowed_channels,
+        allow_self_link=settings.assign_allow_self_link,
     )
 
 
 def build_worker(
     settings: Settings,
-    service: AssignService,
-    store: Store,
-    sgp: SGPClient,
-    client: AsyncWebClient,
+    usecases: UseCases,
+    jobs: Jobs,
+    platform: Platform,
+    publisher: Publisher,
 ) -> Worker:
     """A worker for this process: its own consumer name, the shared store and clients."""
     lease_ms = settings.worker_lease_seconds * 1000
     consumer = consumer_name()
-    processor = JobProcessor(
-        service=service,
-        jobs=store.jobs,
-        runner=JobRunner(store.jobs, sgp, consumer, lease_ms),
-        client=client,
-        csv_threshold=settings.thread_csv_threshold,
+    execution = JobExecution(
+        records=jobs.records,
+        runner=JobRunner(jobs.records, platform, consumer, lease_ms),
+        undo=usecases.undo,
+        audit=usecases.audit,
+        publisher=publisher,
+        metrics=usecases.metrics,
         lease_ms=lease_ms,
     )
     return Worker(
-        store.jobs,
-        processor,
+        jobs.queue,
+        execution,
         consumer=consumer,
         lease_ms=lease_ms,
         max_jobs=settings.worker_jobs,
-        give_up=processor.give_up,
+        give_up=execution.give_up,
     )
 
 

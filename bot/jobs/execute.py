@@ -1,64 +1,63 @@
-"""Running a confirmed request: queued as a job, run and reported by whichever worker claims it.
+"""Executing one claimed job: undo snapshot, chunks, then the outcome reported exactly once.
 
 The web process only takes the confirmation and queues it, so a click is answered at once and
-the work survives a restart. The worker runs the chunks (bot/runner.py), shows progress on the
-requester's surface, and reports exactly once: summary, thread detail, DMs, audit record.
+the work survives a restart. Whichever worker claims the job runs this: it knows the order of
+the steps, and reports through the `Publisher` port, which the Slack side implements.
 """
 
 from __future__ import annotations
 
 import logging
-
-from slack_sdk.web.async_client import AsyncWebClient
+from typing import Final
 
 from bot.core.job import Job
 from bot.core.outcome import Summary
-from bot.runner import JobRunner
-from bot.service import AssignService
-from bot.slack import blocks
-from bot.slack.publication import Publication
-from bot.slack.report import Reporter
-from bot.slack.surfaces import AnySurface, Progress, surface_for
-from bot.store.jobs import JobStore
+from bot.jobs.records import JobRecords
+from bot.jobs.runner import JobRunner
+from bot.metrics import Metrics
+from bot.usecases.audit import Auditing
+from bot.usecases.ports import Publisher
+from bot.usecases.undo import Undoing
 
 log = logging.getLogger(__name__)
 
-CRASHED = (
+CRASHED: Final = (
     "The bot failed while assigning; some tasks may have been assigned. "
     "Check the evaluation before trying again."
 )
 
 
-class JobProcessor:
+class JobExecution:
     """What a worker does with one job it claimed."""
 
     def __init__(
         self,
         *,
-        service: AssignService,
-        jobs: JobStore,
+        records: JobRecords,
         runner: JobRunner,
-        client: AsyncWebClient,
-        csv_threshold: int,
+        undo: Undoing,
+        audit: Auditing,
+        publisher: Publisher,
+        metrics: Metrics,
         lease_ms: int,
     ) -> None:
-        self.service = service
-        self.jobs = jobs
+        self.records = records
         self.runner = runner
-        self.client = client
-        self.csv_threshold = csv_threshold
+        self.undo = undo
+        self.audit = audit
+        self.publisher = publisher
+        self.metrics = metrics
         self.lease_ms = lease_ms
 
     async def __call__(self, job: Job, deliveries: int) -> None:
         if deliveries > 1:
             log.info("job %s: taking over (delivery %d)", job.id, deliveries)
-        surface = surface_for(job.surface, self.client)
         try:
             undo_id = await self._snapshot(job)
-            summary = await self.runner.run(job, Progress(surface, job.confirmation))
-            await self._report(job, summary, surface, undo_id)
+            summary = await self.runner.run(job, self.publisher.progress(job))
+            await self._report(job, summary, undo_id)
         except Exception:
-            self.service.metrics.job_errored()
+            self.metrics.job_errored()
             raise
 
     async def _snapshot(self, job: Job) -> str | None:
@@ -67,46 +66,35 @@ class JobProcessor:
         A worker taking the job over reuses it; if chunks ran without one (the first worker
         died in between), the platform's state is no longer "before", so there is no Undo.
         """
-        known = await self.jobs.undo(job.id)
+        known = await self.records.undo(job.id)
         if known is not None:
             return known or None
-        if await self.jobs.recorded_chunks(job.id):
+        if await self.records.recorded_chunks(job.id):
             return None
-        undo_id = await self.service.snapshot(job.confirmation)
-        await self.jobs.set_undo(job.id, undo_id)
+        undo_id = await self.undo.snapshot(job.confirmation)
+        await self.records.set_undo(job.id, undo_id)
         return undo_id
 
-    async def _report(
-        self, job: Job, summary: Summary, surface: AnySurface, undo_id: str | None
-    ) -> None:
+    async def _report(self, job: Job, summary: Summary, undo_id: str | None) -> None:
         """Exactly once across workers: the first to claim the publication reports."""
-        if not await self.jobs.claim_publication(job.id, self.runner.owner, self.lease_ms):
+        if not await self.records.claim_publication(job.id, self.runner.owner, self.lease_ms):
             log.info("job %s: already reported", job.id)
             return
-        self.service.metrics.job_finished(summary.assigned, summary.not_assigned)
+        self.metrics.job_finished(summary.assigned, summary.not_assigned)
         confirmation = job.confirmation
         if summary.assigned == 0:
-            # Nothing changed on the platform: tell the requester why, keep the channel quiet.
-            await self.service.record(confirmation, summary, permalink=None)
-            await self.jobs.mark_published(job.id, {"posted": False})
-            await surface.show(blocks.failure_blocks(summary), "Nothing was assigned.")
+            await self.audit.record(confirmation, summary, permalink=None)
+            await self.records.mark_published(job.id, {"posted": False})
+            await self.publisher.nothing_assigned(job, summary)
             return
-        reporter = Reporter(self.client, self.csv_threshold)
-        publication = Publication()
+        permalink: str | None = None
         try:
-            publication = await reporter.publish(
-                summary,
-                confirmation.channel_id,
-                confirmation.thread_ts,
-                retry_job_id=job.id,
-                undo_id=undo_id,
-            )
+            permalink = await self.publisher.publish(job, summary, undo_id)
         finally:  # recorded even when publishing broke half-way: the tasks are assigned
-            await self.jobs.mark_published(job.id, {"permalink": publication.permalink})
-            await self.service.record(confirmation, summary, permalink=publication.permalink)
-        await surface.show(blocks.result_blocks(summary, publication), blocks.summary_text(summary))
+            await self.records.mark_published(job.id, {"permalink": permalink})
+            await self.audit.record(confirmation, summary, permalink=permalink)
 
     async def give_up(self, job: Job) -> None:
         """The job kept failing: tell the requester rather than leave "Assigning..." forever."""
-        self.service.metrics.job_given_up()
-        await surface_for(job.surface, self.client).show(blocks.error_blocks(CRASHED), CRASHED)
+        self.metrics.job_given_up()
+        await self.publisher.give_up(job, CRASHED)

@@ -1,7 +1,7 @@
-"""Durable assignment jobs on a Redis Stream with a consumer group.
+"""The job queue: a Redis Stream with a consumer group, leases and takeover.
 
-Each job is one stream entry naming a job id; the job itself, its finished chunks and its
-publication marker live in plain keys beside it. A worker reads new entries with XREADGROUP and
+Each job is one stream entry naming a job id; the job itself lives in a plain key beside it (its
+chunk results and markers are in `bot.jobs.records`). A worker reads new entries with XREADGROUP and
 keeps its lease alive by re-claiming the entry (XCLAIM resets the idle time). If a worker dies,
 its entry stays pending and goes idle; another worker takes it over with XAUTOCLAIM once it has
 been idle longer than the lease, and skips the chunks already recorded as done. Chunk locks stop
@@ -12,7 +12,6 @@ chunk at the same time.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 import time
@@ -28,7 +27,7 @@ from redis.exceptions import ResponseError
 from bot.core.job import Job
 from bot.store.errors import unavailable_on_connection_error
 
-__all__ = ["ClaimedJob", "JobStore"]
+__all__ = ["FINISHED_TTL_SECONDS", "ClaimedJob", "JobQueue"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ class ClaimedJob:
     deliveries: int = 1
 
 
-class JobStore:
+class JobQueue:
     def __init__(self, redis: Redis, key: Callable[..., str]) -> None:
         self._redis = redis
         self._key = key
@@ -181,83 +180,11 @@ class JobStore:
         with unavailable_on_connection_error():
             await self._redis.xack(self.stream, GROUP, entry_id)
 
-    # -- per-chunk progress, so a taken-over job does not redo finished work -----------------
-
-    async def record_chunk(self, job_id: str, index: int, result: dict[str, Any]) -> None:
-        key = self._job_key(job_id, "chunks")
-        with unavailable_on_connection_error():
-            await self._redis.hset(key, str(index), json.dumps(result))
-            await self._redis.expire(key, FINISHED_TTL_SECONDS)
-
-    async def recorded_chunks(self, job_id: str) -> dict[int, dict[str, Any]]:
-        with unavailable_on_connection_error():
-            raw = await self._redis.hgetall(self._job_key(job_id, "chunks"))
-        return {int(index): json.loads(value) for index, value in raw.items()}
-
-    async def lock_chunk(self, job_id: str, index: int, owner: str, lease_ms: int) -> bool:
-        with unavailable_on_connection_error():
-            return bool(
-                await self._redis.set(
-                    self._job_key(job_id, "lock", str(index)), owner, nx=True, px=lease_ms
-                )
-            )
-
-    async def unlock_chunk(self, job_id: str, index: int, owner: str) -> None:
-        key = self._job_key(job_id, "lock", str(index))
-        with unavailable_on_connection_error():
-            if await self._redis.get(key) == owner:
-                await self._redis.delete(key)
-
-    # -- publication, exactly once ------------------------------------------------------------
-
-    async def claim_publication(self, job_id: str, owner: str, lease_ms: int) -> bool:
-        """Only one worker publishes a job's summary; a dead publisher's claim runs out."""
-        with unavailable_on_connection_error():
-            if await self._redis.exists(self._job_key(job_id, "published")):
-                return False
-            return bool(
-                await self._redis.set(
-                    self._job_key(job_id, "publishing"), owner, nx=True, px=lease_ms
-                )
-            )
-
-    async def mark_published(self, job_id: str, where: dict[str, Any]) -> None:
-        with unavailable_on_connection_error():
-            await self._redis.set(
-                self._job_key(job_id, "published"), json.dumps(where), ex=FINISHED_TTL_SECONDS
-            )
-
-    async def publication(self, job_id: str) -> dict[str, Any] | None:
-        with unavailable_on_connection_error():
-            raw = await self._redis.get(self._job_key(job_id, "published"))
-        return json.loads(raw) if raw else None
-
-    async def set_undo(self, job_id: str, undo_id: str | None) -> None:
-        """The job's undo snapshot ("" for none), taken once before its first chunk."""
-        with unavailable_on_connection_error():
-            await self._redis.set(
-                self._job_key(job_id, "undo"), undo_id or "", ex=FINISHED_TTL_SECONDS
-            )
-
-    async def undo(self, job_id: str) -> str | None:
-        """The recorded snapshot id; "" when the job has none, None when none was taken yet."""
-        with unavailable_on_connection_error():
-            value = await self._redis.get(self._job_key(job_id, "undo"))
-        return None if value is None else str(value)
-
-    async def claim_retry(self, job_id: str) -> bool:
-        """A job's failed tasks are retried once, however many times the button is pressed."""
-        with unavailable_on_connection_error():
-            return bool(
-                await self._redis.set(
-                    self._job_key(job_id, "retried"), "1", nx=True, ex=FINISHED_TTL_SECONDS
-                )
-            )
-
     async def job(self, job_id: str) -> Job | None:
         with unavailable_on_connection_error():
             raw = await self._redis.get(self._job_key(job_id))
         return Job.model_validate_json(raw) if raw else None
+
 
 
 def _first_entry(response: Any) -> tuple[str, dict[str, str]] | None:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from bot.core.job import Job
 from bot.core.outcome import Summary, summarize
 from bot.core.plan import job_chunks
-from bot.sgp.client import SGPClient
-from bot.sgp.errors import SGPError
-from bot.sgp.models import ChunkResult, TaskResponse
-from bot.store.jobs import JobStore
+from bot.core.tasks import ChunkResult
+from bot.jobs.codec import decode_chunk, encode_chunk
+from bot.jobs.records import JobRecords
+from bot.usecases.ports import Platform
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +28,8 @@ LOCK_POLL_SECONDS = 0.25
 
 
 class JobRunner:
-    def __init__(self, jobs: JobStore, sgp: SGPClient, owner: str, lease_ms: int) -> None:
-        self.jobs = jobs
+    def __init__(self, records: JobRecords, sgp: Platform, owner: str, lease_ms: int) -> None:
+        self.records = records
         self.sgp = sgp
         self.owner = owner
         self.lease_ms = lease_ms
@@ -39,7 +38,7 @@ class JobRunner:
         confirmation = job.confirmation
         shares = [(s.assignee.platform_user_id, s.task_ids) for s in confirmation.shares]
         chunks = job_chunks(shares, self.sgp.chunk_size)
-        recorded = await self.jobs.recorded_chunks(job.id)
+        recorded = await self.records.recorded_chunks(job.id)
         results: dict[int, ChunkResult] = {i: decode_chunk(r) for i, r in recorded.items()}
         total = confirmation.task_count
         done = sum(len(results[i].task_ids) for i in results)
@@ -70,21 +69,21 @@ class JobRunner:
     async def _run_chunk(
         self, job: Job, index: int, ids: tuple[str, ...], assignee: str
     ) -> ChunkResult:
-        while not await self.jobs.lock_chunk(job.id, index, self.owner, self.lease_ms):
+        while not await self.records.lock_chunk(job.id, index, self.owner, self.lease_ms):
             # Another worker is sending this chunk: wait for its record, or for its lock to lapse.
-            recorded = (await self.jobs.recorded_chunks(job.id)).get(index)
+            recorded = (await self.records.recorded_chunks(job.id)).get(index)
             if recorded is not None:
                 return decode_chunk(recorded)
             await asyncio.sleep(LOCK_POLL_SECONDS)
         try:
-            recorded = (await self.jobs.recorded_chunks(job.id)).get(index)
+            recorded = (await self.records.recorded_chunks(job.id)).get(index)
             if recorded is not None:  # finished by the other worker just before we locked
                 return decode_chunk(recorded)
             result = await self.sgp.assign_chunk(job.confirmation.evaluation_id, ids, assignee)
-            await self.jobs.record_chunk(job.id, index, encode_chunk(result))
+            await self.records.record_chunk(job.id, index, encode_chunk(result))
             return result
         finally:
-            await self.jobs.unlock_chunk(job.id, index, self.owner)
+            await self.records.unlock_chunk(job.id, index, self.owner)
 
 
 async def _quietly(progress: Awaitable[None]) -> None:
@@ -93,39 +92,3 @@ async def _quietly(progress: Awaitable[None]) -> None:
         await progress
     except Exception:
         log.warning("progress update failed", exc_info=True)
-
-
-#: What a summary reads of a task; the rest (the large task entity) is not worth storing.
-RECORDED_TASK_FIELDS: set[str] = set(
-    {
-        "id",
-        "task_type",
-        "task_entity_parent_id",
-        "task_entity_id",
-        "account_id",
-        "status",
-        "priority",
-        "assigned_to",
-        "assignment_expires_at",
-    }
-)
-
-
-def encode_chunk(result: ChunkResult) -> dict[str, Any]:
-    error = result.error
-    return {
-        "task_ids": list(result.task_ids),
-        "tasks": [
-            task.model_dump(mode="json", include=RECORDED_TASK_FIELDS) for task in result.tasks
-        ],
-        "error": None if error is None else {"message": str(error), "status": error.status},
-    }
-
-
-def decode_chunk(raw: dict[str, Any]) -> ChunkResult:
-    error = raw.get("error")
-    return ChunkResult(
-        task_ids=tuple(raw["task_ids"]),
-        tasks=tuple(TaskResponse.model_validate(task) for task in raw.get("tasks", [])),
-        error=None if error is None else SGPError(error["message"], status=error.get("status")),
-    )

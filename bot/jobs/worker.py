@@ -17,9 +17,9 @@ from typing import Any
 
 from bot.core.job import Job
 from bot.draining import finish_or_cancel
+from bot.jobs.queue import ClaimedJob, JobQueue
 from bot.logs import bind_job_id
 from bot.store.errors import StoreUnavailable
-from bot.store.jobs import ClaimedJob, JobStore
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def consumer_name() -> str:
 class Worker:
     def __init__(
         self,
-        jobs: JobStore,
+        jobs: JobQueue,
         process: ProcessJob,
         *,
         consumer: str | None = None,

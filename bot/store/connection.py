@@ -18,7 +18,6 @@ from bot.store.confirmations import ConfirmationStore
 from bot.store.drafts import DraftStore
 from bot.store.events import EventStore
 from bot.store.identities import IdentityStore
-from bot.store.jobs import JobStore
 from bot.store.undo import UndoStore
 
 __all__ = ["DEFAULT_PREFIX", "IN_MEMORY_WARNING", "Store", "open_store"]
@@ -62,7 +61,6 @@ class Store:
         self.cache = Cache(redis, self.key)
         self.drafts = DraftStore(redis, self.key)
         self.events = EventStore(redis, self.key)
-        self.jobs = JobStore(redis, self.key)
         self.undo = UndoStore(redis, self.key)
 
     def key(self, *parts: str) -> str:

@@ -1,4 +1,4 @@
-"""The job stream: delivered once, taken over after the lease, never lost."""
+"""The job queue: delivered once, taken over after the lease, never lost."""
 
 from __future__ import annotations
 
@@ -6,16 +6,15 @@ import asyncio
 from datetime import UTC, datetime
 
 from bot.core.job import Job, SurfaceRef
+from bot.jobs.queue import JobQueue
 from bot.store import Store
-from bot.store.jobs import JobStore
-from tests.conftest import StoreFactory
 from tests.unit.factories import confirmation
 
 LEASE_MS = 200
 
 
-def jobs_of(store: Store) -> JobStore:
-    return JobStore(store.redis, store.key)
+def jobs_of(store: Store) -> JobQueue:
+    return JobQueue(store.redis, store.key)
 
 
 def new_job(job_id: str = "job-1") -> Job:
@@ -80,31 +79,6 @@ async def test_an_entry_without_its_job_is_dropped(store: Store) -> None:
     assert await jobs.claim("w1", LEASE_MS, block_ms=10) is None
     await asyncio.sleep(LEASE_MS / 1000 + 0.05)
     assert await jobs.claim("w2", LEASE_MS, block_ms=10) is None, "not retried forever"
-
-
-async def test_chunk_records_and_locks(store: Store, make_store: StoreFactory) -> None:
-    jobs = jobs_of(store)
-    other = jobs_of(make_store(prefix=store.prefix, new_connection=True))
-    assert await jobs.lock_chunk("j", 0, "w1", 60_000) is True
-    assert await other.lock_chunk("j", 0, "w2", 60_000) is False
-    await other.unlock_chunk("j", 0, "w2")  # not its lock: no effect
-    assert await other.lock_chunk("j", 0, "w2", 60_000) is False
-    await jobs.record_chunk("j", 0, {"task_ids": ["t1"], "tasks": [], "error": None})
-    await jobs.unlock_chunk("j", 0, "w1")
-    assert await other.recorded_chunks("j") == {0: {"task_ids": ["t1"], "tasks": [], "error": None}}
-    assert await other.lock_chunk("j", 0, "w2", 60_000) is True
-
-
-async def test_publication_is_claimed_once(store: Store, make_store: StoreFactory) -> None:
-    jobs = jobs_of(store)
-    other = jobs_of(make_store(prefix=store.prefix, new_connection=True))
-    wins = await asyncio.gather(
-        *(j.claim_publication("j", f"w{i}", 60_000) for i, j in enumerate([jobs, other] * 5))
-    )
-    assert wins.count(True) == 1
-    await jobs.mark_published("j", {"ts": "1.2"})
-    assert await other.claim_publication("j", "w9", 60_000) is False
-    assert await other.publication("j") == {"ts": "1.2"}
 
 
 async def test_an_idle_claim_waits_instead_of_returning_at_once(store: Store) -> None:

@@ -11,10 +11,11 @@ import fakeredis
 import pytest
 
 from bot.core.job import Job
-from bot.runner import JobRunner, decode_chunk, encode_chunk
+from bot.jobs.codec import decode_chunk, encode_chunk
+from bot.jobs.records import JobRecords
+from bot.jobs.runner import JobRunner
 from bot.sgp.client import SGPClient
 from bot.store.connection import Store
-from bot.store.jobs import JobStore
 from tests.fakes.server import ServerThread
 from tests.fakes.sgp_server import FakeSGP
 from tests.unit.factories import confirmation
@@ -33,9 +34,9 @@ def fake() -> Iterator[tuple[FakeSGP, str]]:
 
 
 @pytest.fixture
-async def jobs() -> AsyncIterator[JobStore]:
+async def jobs() -> AsyncIterator[JobRecords]:
     store = Store(fakeredis.FakeAsyncRedis(decode_responses=True), prefix="t:")
-    yield JobStore(store.redis, store.key)
+    yield JobRecords(store.redis, store.key)
     await store.aclose()
 
 
@@ -53,7 +54,7 @@ def sent_chunks(platform: FakeSGP) -> Counter[tuple[str, ...]]:
 
 
 async def test_a_job_runs_every_chunk_and_reports_progress(
-    fake: tuple[FakeSGP, str], jobs: JobStore
+    fake: tuple[FakeSGP, str], jobs: JobRecords
 ) -> None:
     platform, url = fake
     progress: list[tuple[int, int]] = []
@@ -71,7 +72,7 @@ async def test_a_job_runs_every_chunk_and_reports_progress(
 
 
 async def test_a_resumed_job_sends_only_what_is_missing(
-    fake: tuple[FakeSGP, str], jobs: JobStore
+    fake: tuple[FakeSGP, str], jobs: JobRecords
 ) -> None:
     platform, url = fake
     async with client(url) as sgp:
@@ -88,7 +89,7 @@ async def test_a_resumed_job_sends_only_what_is_missing(
 
 
 async def test_concurrent_workers_never_send_the_same_chunk_twice(
-    fake: tuple[FakeSGP, str], jobs: JobStore
+    fake: tuple[FakeSGP, str], jobs: JobRecords
 ) -> None:
     platform, url = fake
     platform.latency_per_request = 0.05
@@ -102,7 +103,7 @@ async def test_concurrent_workers_never_send_the_same_chunk_twice(
 
 
 async def test_a_failed_chunk_is_recorded_as_failed(
-    fake: tuple[FakeSGP, str], jobs: JobStore
+    fake: tuple[FakeSGP, str], jobs: JobRecords
 ) -> None:
     platform, url = fake
     platform.fail_next(500, {"detail": "boom"})

@@ -7,9 +7,9 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from bot.core.job import Job
+from bot.jobs.queue import JobQueue
+from bot.jobs.worker import MAX_DELIVERIES, Worker
 from bot.store import Store
-from bot.store.jobs import JobStore
-from bot.worker import MAX_DELIVERIES, Worker
 from tests.conftest import StoreFactory
 from tests.unit.factories import confirmation
 
@@ -24,8 +24,8 @@ def job(job_id: str) -> Job:
     )
 
 
-def jobs_of(store: Store) -> JobStore:
-    return JobStore(store.redis, store.key)
+def jobs_of(store: Store) -> JobQueue:
+    return JobQueue(store.redis, store.key)
 
 
 async def until(condition: object, seconds: float = 5.0) -> None:
