@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.core.plan import split_evenly
 from bot.core.query import TaskChecks, TaskQuery
 
 
@@ -57,3 +59,12 @@ class Confirmation(BaseModel):
     @property
     def task_count(self) -> int:
         return sum(len(share.task_ids) for share in self.shares)
+
+
+def even_shares(assignees: Sequence[Assignee], task_ids: Sequence[str]) -> tuple[Share, ...]:
+    """The bot's one planner: contiguous, even shares in the order the assignees were given."""
+    parts = split_evenly(task_ids, len(assignees))
+    return tuple(
+        Share(assignee=assignee, task_ids=ids)
+        for assignee, ids in zip(assignees, parts, strict=True)
+    )

@@ -15,11 +15,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Final, Protocol
+from typing import Final
 
-from bot.sgp.client import SGPClient
-from bot.sgp.errors import SGPError
+from bot.core.tasks import PlatformError
 from bot.store.cache import Cache
+from bot.usecases.ports import EmailDirectory, Platform
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +27,6 @@ log = logging.getLogger(__name__)
 MATCHES: Final = "email-match"
 DEFAULT_TTL_SECONDS: Final = 6 * 60 * 60
 DEFAULT_LISTING_SECONDS: Final = 5.0
-
-
-class EmailDirectory(Protocol):
-    """A Slack user's email address (implemented with Slack's users.info)."""
-
-    async def email_of(self, slack_user_id: str) -> str | None:
-        """The address, or None when there is none or it cannot be read (never raises)."""
-        ...
 
 
 def normal_email(email: str) -> str:
@@ -49,7 +41,7 @@ class EmailMatcher:
         self,
         *,
         emails: EmailDirectory,
-        sgp: SGPClient,
+        sgp: Platform,
         cache: Cache,
         ttl_seconds: int = DEFAULT_TTL_SECONDS,
         listing_seconds: float = DEFAULT_LISTING_SECONDS,
@@ -108,7 +100,7 @@ class EmailMatcher:
                 if organization_id is None:
                     return {}
                 users = await self.sgp.list_organization_users(organization_id)
-        except (SGPError, TimeoutError) as exc:
+        except (PlatformError, TimeoutError) as exc:
             log.warning("could not list the organization's users to match emails: %s", exc)
             return {}
         by_email: dict[str, list[str]] = {}

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
-import fakeredis
 import pytest
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from bot.core.authz import AccessPolicy, Refusal
-from bot.core.grammar import Assign, PlatformUser
+from bot.core.commands import Assign, PlatformUser
 from bot.core.outcome import summarize
-from bot.refusals import NotAdmin, NotAllowed, NotRequester
-from bot.service import AssignService, GroupsUnavailable, Requester
-from bot.sgp.client import SGPClient
-from bot.sgp.models import ChunkResult
+from bot.core.requester import Requester
+from bot.core.tasks import ChunkResult
 from bot.store.connection import Store
-from tests.fakes.server import ServerThread, free_port
+from bot.usecases.ports import GroupsUnavailable
+from bot.usecases.refusals import NotAdmin, NotAllowed, NotRequester
+from tests.fakes.server import free_port
 from tests.fakes.sgp_server import FakeSGP
 from tests.unit.factories import task
+from tests.unit.usecases.harness import Cases, make_cases
 
 ADMIN = "UADMIN"
 LEAD = Requester(team_id="T1", user_id="ULEAD", channel_id="CGOOD")
@@ -46,30 +46,23 @@ class Directory:
         return self.groups.get(group, frozenset())
 
 
-MakeService = Callable[..., AssignService]
+MakeService = Callable[..., Cases]
 
 
 @pytest.fixture
-def sgp_url() -> Iterator[str]:
-    server = ServerThread(FakeSGP(api_key="sgp-test-key-1234").app).start()
-    yield server.url
-    server.stop()
-
-
-@pytest.fixture
-async def make_service(sgp_url: str) -> AsyncIterator[MakeService]:
-    made: list[AssignService] = []
+async def make_service() -> AsyncIterator[MakeService]:
+    made: list[Cases] = []
 
     def make(
         policy: AccessPolicy | None = None,
         groups: Directory | None = None,
         store: Store | None = None,
-    ) -> AssignService:
-        service = AssignService(
-            store=store or Store(fakeredis.FakeAsyncRedis(decode_responses=True), prefix="t:"),
-            sgp=SGPClient(base_url=sgp_url, api_key="sgp-test-key-1234", max_retries=0),
+    ) -> Cases:
+        service = make_cases(
+            FakeSGP(api_key="sgp-test-key-1234"),
             admins=frozenset({ADMIN}),
             policy=policy,
+            store=store,
             groups=groups,
             clock=lambda: NOW,
         )
@@ -78,23 +71,22 @@ async def make_service(sgp_url: str) -> AsyncIterator[MakeService]:
 
     yield make
     for service in made:
-        await service.sgp.aclose()
-        await service.store.aclose()
+        await service.aclose()
 
 
-async def stored_keys(service: AssignService) -> list[str]:
+async def stored_keys(service: Cases) -> list[str]:
     return [key async for key in service.store.redis.scan_iter(match="*")]
 
 
 async def test_a_refused_request_stores_nothing(make_service: MakeService) -> None:
     service = make_service(AccessPolicy(users=frozenset({"UOK"})))
     with pytest.raises(NotAllowed) as refused:
-        await service.prepare(LEAD, COMMAND)
+        await service.assigning.prepare(LEAD, COMMAND)
     assert refused.value.refusal is Refusal.USER
     assert refused.value.policy.admins == frozenset({ADMIN}), "admins come from `admins`"
     assert await stored_keys(service) == []
-    await service.prepare(Requester("T1", "UOK", "CANY"), COMMAND)
-    await service.prepare(Requester("T1", ADMIN, "CANY"), COMMAND)
+    await service.assigning.prepare(Requester("T1", "UOK", "CANY"), COMMAND)
+    await service.assigning.prepare(Requester("T1", ADMIN, "CANY"), COMMAND)
 
 
 async def test_groups_are_asked_only_when_they_decide(make_service: MakeService) -> None:
@@ -105,16 +97,16 @@ async def test_groups_are_asked_only_when_they_decide(make_service: MakeService)
         channels=frozenset({"CGOOD"}),
     )
     service = make_service(policy, directory)
-    await service.prepare(LEAD, COMMAND)
+    await service.assigning.prepare(LEAD, COMMAND)
     assert sorted(directory.asked) == ["leads", "other"]
     directory.asked.clear()
     for requester in (
         Requester("T1", "UOK", "CGOOD"),  # allowed by name
         Requester("T1", ADMIN, "CBAD"),  # an admin
     ):
-        await service.prepare(requester, COMMAND)
+        await service.assigning.prepare(requester, COMMAND)
     with pytest.raises(NotAllowed) as refused:
-        await service.prepare(Requester("T1", "ULEAD", "CBAD"), COMMAND)
+        await service.assigning.prepare(Requester("T1", "ULEAD", "CBAD"), COMMAND)
     assert refused.value.refusal is Refusal.CHANNEL
     assert directory.asked == [], "no look-up when the answer is known without one"
 
@@ -122,40 +114,40 @@ async def test_groups_are_asked_only_when_they_decide(make_service: MakeService)
 async def test_groups_that_cannot_be_read_refuse_for_now(make_service: MakeService) -> None:
     service = make_service(AccessPolicy(groups=frozenset({"leads"})), Directory({}, down=True))
     with pytest.raises(NotAllowed) as refused:
-        await service.prepare(LEAD, COMMAND)
+        await service.assigning.prepare(LEAD, COMMAND)
     assert refused.value.groups_unchecked
     no_directory = make_service(AccessPolicy(groups=frozenset({"leads"})))
     with pytest.raises(NotAllowed) as refused:
-        await no_directory.check_may_assign(LEAD)
+        await no_directory.access.check_may_assign(LEAD)
     assert refused.value.groups_unchecked
 
 
 async def test_requester_or_admin_answers(make_service: MakeService) -> None:
     service = make_service()
-    pending = await service.prepare(LEAD, COMMAND)
+    pending = await service.assigning.prepare(LEAD, COMMAND)
     with pytest.raises(NotRequester):
-        await service.cancel(pending.token, "UBOB")
+        await service.assigning.cancel(pending.token, "UBOB")
     with pytest.raises(NotRequester):
-        await service.confirm(pending.token, "")
-    taken = await service.confirm(pending.token, ADMIN)
+        await service.assigning.confirm(pending.token, "")
+    taken = await service.assigning.confirm(pending.token, ADMIN)
     assert taken.requester_id == "ULEAD", "the admin answers for the requester"
 
 
 async def test_self_linking(make_service: MakeService) -> None:
     closed = make_service()
     with pytest.raises(NotAdmin) as refused:
-        await closed.link("T1", "UA", "UA", "user-a")
+        await closed.people.link("T1", "UA", "UA", "user-a")
     assert not refused.value.self_link
 
     service = make_service(AccessPolicy(allow_self_link=True))
-    assert await service.link("T1", "UA", "UA", "user-a") is None
+    assert await service.people.link("T1", "UA", "UA", "user-a") is None
     with pytest.raises(NotAdmin) as refused:
-        await service.link("T1", "UA", "UB", "user-b")
+        await service.people.link("T1", "UA", "UB", "user-b")
     assert refused.value.self_link
     with pytest.raises(NotAdmin):
-        await service.unlink("T1", "UA", "UB")
-    assert await service.unlink("T1", "UA", "UA") == "user-a"
-    assert await service.link("T1", ADMIN, "UB", "user-b") is None
+        await service.people.unlink("T1", "UA", "UB")
+    assert await service.people.unlink("T1", "UA", "UA") == "user-a"
+    assert await service.people.link("T1", ADMIN, "UB", "user-b") is None
 
 
 async def test_record_logs_one_json_line_and_appends_to_the_stream(
@@ -163,11 +155,11 @@ async def test_record_logs_one_json_line_and_appends_to_the_stream(
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.audit")
     service = make_service()
-    pending = await service.prepare(LEAD, COMMAND)
+    pending = await service.assigning.prepare(LEAD, COMMAND)
     results = [[ChunkResult(("t1", "t2"), tasks=(task("t1", assigned_to="user-x"),))]]
     summary = summarize(pending.confirmation, results)
 
-    record = await service.record(pending.confirmation, summary, "https://x/p1")
+    record = await service.audit.record(pending.confirmation, summary, "https://x/p1")
 
     [line] = [r for r in caplog.records if r.name == "bot.audit"]
     logged = json.loads(line.getMessage())
@@ -175,9 +167,9 @@ async def test_record_logs_one_json_line_and_appends_to_the_stream(
     assert line.audit == record.model_dump(mode="json")  # type: ignore[attr-defined]
     assert (logged["requested"], logged["assigned"], logged["failed"]) == (2, 1, 1)
     assert logged["at"] == "2026-11-22T12:00:00Z" and logged["channel_id"] == "CGOOD"
-    assert await service.history("T1", ADMIN, 10) == [record]
+    assert await service.audit.history("T1", ADMIN, 10) == [record]
     with pytest.raises(NotAdmin) as refused:
-        await service.history("T1", "ULEAD", 10)
+        await service.audit.history("T1", "ULEAD", 10)
     assert refused.value.action == "see the assignment history"
 
 
@@ -186,12 +178,12 @@ async def test_record_survives_a_store_that_went_away(
 ) -> None:
     caplog.set_level(logging.INFO)
     working = make_service()
-    pending = await working.prepare(LEAD, COMMAND)
+    pending = await working.assigning.prepare(LEAD, COMMAND)
     summary = summarize(pending.confirmation, [[ChunkResult(("t1", "t2"))]])
     down = Store(Redis(port=free_port(), decode_responses=True, retry=Retry(NoBackoff(), 0)))
     service = make_service(store=down)
 
-    await service.record(pending.confirmation, summary, None)  # no exception
+    await service.audit.record(pending.confirmation, summary, None)  # no exception
 
     assert any(r.name == "bot.audit" for r in caplog.records), "the log line still went out"
     assert any("audit stream" in r.getMessage() for r in caplog.records)

@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
-import fakeredis
 import pytest
 
-from bot.core.grammar import Assign, Me, PlatformUser, SlackUser
+from bot.core.commands import Assign, Me, PlatformUser, SlackUser
 from bot.core.job import SurfaceRef
-from bot.refusals import ConfirmationGone, NotAdmin, NotRequester, UnlinkedAssignees
-from bot.runner import JobRunner
-from bot.service import AssignService, Requester
-from bot.sgp.client import SGPClient
-from bot.store.connection import Store
-from tests.fakes.server import ServerThread
+from bot.core.requester import Requester
+from bot.jobs.runner import JobRunner
+from bot.usecases.refusals import ConfirmationGone, NotAdmin, NotRequester, UnlinkedAssignees
 from tests.fakes.sgp_server import FakeSGP
+from tests.unit.usecases.harness import Cases, make_cases
 
 REQUESTER = Requester(team_id="T1", user_id="ULEAD", channel_id="C1")
 
 
 @pytest.fixture
-def fake_sgp() -> Iterator[tuple[FakeSGP, str]]:
-    fake = FakeSGP(api_key="sgp-test-key-1234")
-    server = ServerThread(fake.app).start()
-    yield fake, server.url
-    server.stop()
+def fake_sgp() -> tuple[FakeSGP, str]:
+    return FakeSGP(api_key="sgp-test-key-1234"), ""
 
 
 @pytest.fixture
-async def service(fake_sgp: tuple[FakeSGP, str]) -> AsyncIterator[AssignService]:
-    store = Store(fakeredis.FakeAsyncRedis(decode_responses=True), prefix="t:")
-    sgp = SGPClient(base_url=fake_sgp[1], api_key="sgp-test-key-1234", chunk_size=2, max_retries=0)
-    yield AssignService(store=store, sgp=sgp, admins=frozenset({"UADMIN"}))
-    await sgp.aclose()
-    await store.aclose()
+async def service(fake_sgp: tuple[FakeSGP, str]) -> AsyncIterator[Cases]:
+    cases = make_cases(fake_sgp[0], chunk_size=2)
+    yield cases
+    await cases.aclose()
 
 
 def command(ids: list[str], *assignees: SlackUser | Me | PlatformUser) -> Assign:
@@ -42,14 +34,14 @@ def command(ids: list[str], *assignees: SlackUser | Me | PlatformUser) -> Assign
 
 
 async def test_several_assignees_get_contiguous_even_shares(
-    service: AssignService, fake_sgp: tuple[FakeSGP, str]
+    service: Cases, fake_sgp: tuple[FakeSGP, str]
 ) -> None:
     fake, _ = fake_sgp
     ids = [f"t{i}" for i in range(1, 8)]
     fake.add_tasks("eval_1", ids)
     await service.store.identities.link("T1", "UA", "user-a")
     await service.store.identities.link("T1", "ULEAD", "user-lead")
-    pending = await service.prepare(
+    pending = await service.assigning.prepare(
         REQUESTER, command(ids, SlackUser("UA"), Me(), PlatformUser("user-c"))
     )
     shares = pending.confirmation.shares
@@ -62,11 +54,11 @@ async def test_several_assignees_get_contiguous_even_shares(
     async def record(done: int, total: int) -> None:
         progress.append((done, total))
 
-    taken = await service.confirm(pending.token, "ULEAD")
-    job = await service.submit(taken, SurfaceRef())
-    claimed = await service.store.jobs.claim("w1", 60_000, block_ms=10)
+    taken = await service.assigning.confirm(pending.token, "ULEAD")
+    job = await service.assigning.submit(taken, SurfaceRef())
+    claimed = await service.jobs.queue.claim("w1", 60_000, block_ms=10)
     assert claimed is not None and claimed.job.id == job.id
-    runner = JobRunner(service.store.jobs, service.sgp, "w1", 60_000)
+    runner = JobRunner(service.jobs.records, service.platform, "w1", 60_000)
     summary = await runner.run(claimed.job, on_progress=record)
     assert summary.assigned == 7
     # Chunks of at most 2: (t1 t2) (t3) for the first share, one chunk for each other share.
@@ -82,32 +74,34 @@ async def test_several_assignees_get_contiguous_even_shares(
     )
 
 
-async def test_every_unlinked_assignee_is_named_at_once(service: AssignService) -> None:
+async def test_every_unlinked_assignee_is_named_at_once(service: Cases) -> None:
     with pytest.raises(UnlinkedAssignees) as caught:
-        await service.prepare(REQUESTER, command(["t1"], SlackUser("UX"), Me(), SlackUser("UY")))
+        await service.assigning.prepare(
+            REQUESTER, command(["t1"], SlackUser("UX"), Me(), SlackUser("UY"))
+        )
     assert caught.value.slack_user_ids == ("UX", "ULEAD", "UY")
     assert caught.value.admins == frozenset({"UADMIN"})
 
 
 async def test_confirmation_is_taken_once_and_only_by_its_requester(
-    service: AssignService,
+    service: Cases,
 ) -> None:
-    pending = await service.prepare(REQUESTER, command(["t1"], PlatformUser("u")))
+    pending = await service.assigning.prepare(REQUESTER, command(["t1"], PlatformUser("u")))
     with pytest.raises(NotRequester):
-        await service.confirm(pending.token, "USOMEONE")
-    await service.cancel(pending.token, "ULEAD")
+        await service.assigning.confirm(pending.token, "USOMEONE")
+    await service.assigning.cancel(pending.token, "ULEAD")
     with pytest.raises(ConfirmationGone) as caught:
-        await service.confirm(pending.token, "ULEAD")
+        await service.assigning.confirm(pending.token, "ULEAD")
     assert caught.value.ending == "cancelled"
     with pytest.raises(ConfirmationGone) as unknown:
-        await service.confirm("never-issued-token-xyz", "ULEAD")
+        await service.assigning.confirm("never-issued-token-xyz", "ULEAD")
     assert unknown.value.ending is None
 
 
-async def test_only_admins_change_links(service: AssignService) -> None:
+async def test_only_admins_change_links(service: Cases) -> None:
     with pytest.raises(NotAdmin):
-        await service.link("T1", "ULEAD", "UA", "user-a")
-    assert await service.link("T1", "UADMIN", "UA", "user-a") is None
-    assert await service.link("T1", "UADMIN", "UA", "user-b") == "user-a"
-    assert await service.links("T1") == {"UA": "user-b"}
-    assert await service.unlink("T1", "UADMIN", "UA") == "user-b"
+        await service.people.link("T1", "ULEAD", "UA", "user-a")
+    assert await service.people.link("T1", "UADMIN", "UA", "user-a") is None
+    assert await service.people.link("T1", "UADMIN", "UA", "user-b") == "user-a"
+    assert await service.people.links("T1") == {"UA": "user-b"}
+    assert await service.people.unlink("T1", "UADMIN", "UA") == "user-b"

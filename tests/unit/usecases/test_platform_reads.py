@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
-import fakeredis
 import pytest
 
+from bot.core.commands import Assign, AssigneeRef, PlatformUser, SlackUser
 from bot.core.confirmation import Confirmation
-from bot.core.grammar import Assign, AssigneeRef, PlatformUser, SlackUser
 from bot.core.query import NextTasks, UnassignedTasks
-from bot.matching import MATCHES
-from bot.refusals import NothingToPick, NotRequester, UndoGone, UnlinkedAssignees
-from bot.service import AssignService, Requester
-from bot.sgp.client import SGPClient
+from bot.core.requester import Requester
 from bot.sgp.errors import NotFoundError
-from bot.store.connection import Store
-from tests.fakes.server import ServerThread
+from bot.usecases.matching import MATCHES
+from bot.usecases.refusals import NothingToPick, NotRequester, UndoGone, UnlinkedAssignees
 from tests.fakes.sgp_server import FakeSGP
+from tests.unit.usecases.harness import Cases, make_cases
 
 KEY = "sgp-test-key-1234"
 REQUESTER = Requester(team_id="T1", user_id="ULEAD", channel_id="C1")
@@ -37,12 +34,9 @@ class Emails:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSGP]:
+def fake() -> FakeSGP:
     fake = FakeSGP(api_key=KEY)
-    server = ServerThread(fake.app).start()
-    fake.base_url = server.url  # type: ignore[attr-defined]
-    yield fake
-    server.stop()
+    return fake
 
 
 @pytest.fixture
@@ -58,14 +52,10 @@ def emails() -> Emails:
 
 
 @pytest.fixture
-async def service(fake: FakeSGP, emails: Emails) -> AsyncIterator[AssignService]:
-    store = Store(fakeredis.FakeAsyncRedis(decode_responses=True), prefix="t:")
-    sgp = SGPClient(base_url=fake.base_url, api_key=KEY, max_retries=0)  # type: ignore[attr-defined]
-    yield AssignService(
-        store=store, sgp=sgp, admins=frozenset({"UADMIN"}), emails=emails, listing_seconds=2.0
-    )
-    await sgp.aclose()
-    await store.aclose()
+async def service(fake: FakeSGP, emails: Emails) -> AsyncIterator[Cases]:
+    cases = make_cases(fake, emails=emails, listing_seconds=2.0)
+    yield cases
+    await cases.aclose()
 
 
 def org(fake: FakeSGP) -> None:
@@ -86,12 +76,12 @@ def picked(query: NextTasks | UnassignedTasks, *refs: AssigneeRef) -> Assign:
     return Assign(EVAL, (), 0, refs, query=query)
 
 
-async def run(service: AssignService, confirmation: Confirmation) -> int:
+async def run(service: Cases, confirmation: Confirmation) -> int:
     """What a job does with a confirmation, without the queue: how many tasks got assigned."""
     assigned = 0
     for share in confirmation.shares:
         user = share.assignee.platform_user_id
-        for result in await service.sgp.assign_chunked(EVAL, share.task_ids, user):
+        for result in await service.platform.assign_chunked(EVAL, share.task_ids, user):
             assigned += sum(1 for task in result.tasks if task.assigned_to == user)
     return assigned
 
@@ -100,12 +90,12 @@ async def run(service: AssignService, confirmation: Confirmation) -> int:
 
 
 async def test_an_unlinked_user_is_matched_by_email_ignoring_case(
-    service: AssignService, fake: FakeSGP, emails: Emails
+    service: Cases, fake: FakeSGP, emails: Emails
 ) -> None:
     org(fake)
     fake.add_tasks(EVAL, ["t1"])
 
-    pending = await service.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
+    pending = await service.assigning.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
 
     [share] = pending.confirmation.shares
     assert share.assignee.platform_user_id == "user_alice"
@@ -116,36 +106,36 @@ async def test_an_unlinked_user_is_matched_by_email_ignoring_case(
 
     # The match is cached: the next request asks neither Slack nor the platform.
     asked, listings = len(emails.asked), len(fake.listing_calls("org-users"))
-    again = await service.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
+    again = await service.assigning.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
     assert again.confirmation.shares[0].assignee.matched_by_email
     assert len(emails.asked) == asked and len(fake.listing_calls("org-users")) == listings
 
 
-async def test_no_platform_user_with_the_email_is_unlinked(
-    service: AssignService, fake: FakeSGP
-) -> None:
+async def test_no_platform_user_with_the_email_is_unlinked(service: Cases, fake: FakeSGP) -> None:
     org(fake)
     with pytest.raises(UnlinkedAssignees) as caught:
-        await service.prepare(REQUESTER, ids_of(SlackUser("UNOBODY"), SlackUser("UNKNOWN")))
+        await service.assigning.prepare(
+            REQUESTER, ids_of(SlackUser("UNOBODY"), SlackUser("UNKNOWN"))
+        )
     assert caught.value.slack_user_ids == ("UNOBODY", "UNKNOWN")
 
 
-async def test_an_ambiguous_email_is_not_matched(service: AssignService, fake: FakeSGP) -> None:
+async def test_an_ambiguous_email_is_not_matched(service: Cases, fake: FakeSGP) -> None:
     org(fake)
     with pytest.raises(UnlinkedAssignees) as caught:
-        await service.prepare(REQUESTER, ids_of(SlackUser("USAM"), SlackUser("UBOB")))
+        await service.assigning.prepare(REQUESTER, ids_of(SlackUser("USAM"), SlackUser("UBOB")))
     assert caught.value.slack_user_ids == ("USAM",)
     assert await service.store.cache.get(MATCHES, "T1:USAM") is None
 
 
 async def test_an_explicit_link_wins_over_the_email(
-    service: AssignService, fake: FakeSGP, emails: Emails
+    service: Cases, fake: FakeSGP, emails: Emails
 ) -> None:
     org(fake)
     fake.add_tasks(EVAL, ["t1", "t2"])
     await service.store.identities.link("T1", "UALICE", "user_alice_other")
 
-    pending = await service.prepare(
+    pending = await service.assigning.prepare(
         REQUESTER, ids_of(SlackUser("UALICE"), SlackUser("UBOB"), task_ids=("t1", "t2"))
     )
 
@@ -156,32 +146,31 @@ async def test_an_explicit_link_wins_over_the_email(
 
 
 async def test_one_listing_of_the_organization_for_several_people(
-    service: AssignService, fake: FakeSGP
+    service: Cases, fake: FakeSGP
 ) -> None:
     org(fake)
     fake.add_tasks(EVAL, ["t1", "t2"])
-    await service.prepare(
+    await service.assigning.prepare(
         REQUESTER, ids_of(SlackUser("UALICE"), SlackUser("UBOB"), task_ids=("t1", "t2"))
     )
     assert len(fake.listing_calls("org-users")) == 1
 
 
 async def test_a_platform_that_fails_means_no_match_not_a_crash(
-    service: AssignService, fake: FakeSGP
+    service: Cases, fake: FakeSGP
 ) -> None:
     org(fake)
     fake.fail_next(500, route="org-users")
     with pytest.raises(UnlinkedAssignees):
-        await service.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
+        await service.assigning.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
 
 
 async def test_without_a_directory_nothing_is_matched(fake: FakeSGP) -> None:
     org(fake)
-    store = Store(fakeredis.FakeAsyncRedis(decode_responses=True), prefix="t:")
-    async with SGPClient(base_url=fake.base_url, api_key=KEY) as sgp:  # type: ignore[attr-defined]
-        plain = AssignService(store=store, sgp=sgp, admins=frozenset())
-        with pytest.raises(UnlinkedAssignees):
-            await plain.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
+    plain = make_cases(fake, admins=frozenset())
+    with pytest.raises(UnlinkedAssignees):
+        await plain.assigning.prepare(REQUESTER, ids_of(SlackUser("UALICE")))
+    await plain.aclose()
     assert fake.listing_calls("org-users") == []
 
 
@@ -203,11 +192,11 @@ def seed_mixed(fake: FakeSGP) -> None:
 
 
 async def test_next_picks_pending_unassigned_tasks_across_pages_priority_first(
-    service: AssignService, fake: FakeSGP
+    service: Cases, fake: FakeSGP
 ) -> None:
     seed_mixed(fake)
 
-    pending = await service.prepare(
+    pending = await service.assigning.prepare(
         REQUESTER, picked(NextTasks(count=5), PlatformUser("user_a"), PlatformUser("user_b"))
     )
 
@@ -218,17 +207,15 @@ async def test_next_picks_pending_unassigned_tasks_across_pages_priority_first(
     assert confirmation.checks is not None and not confirmation.checks.any
     assert len(fake.listing_calls("test-case-results")) == 8
 
-    taken = await service.confirm(pending.token, "ULEAD")
+    taken = await service.assigning.confirm(pending.token, "ULEAD")
     assert await run(service, taken) == 5
     sent = sorted(tuple(c.json["task_ids"]) for c in fake.batch_assign_calls())
     assert sent == [("t2", "t4"), ("t28", "t29", "t1")], "exactly the previewed ids"
 
 
-async def test_unassigned_picks_every_one_split_evenly(
-    service: AssignService, fake: FakeSGP
-) -> None:
+async def test_unassigned_picks_every_one_split_evenly(service: Cases, fake: FakeSGP) -> None:
     seed_mixed(fake)
-    pending = await service.prepare(
+    pending = await service.assigning.prepare(
         REQUESTER, picked(UnassignedTasks(), PlatformUser("user_a"), PlatformUser("user_b"))
     )
     every = [i for i in range(30) if i % 3 and i % 5]
@@ -238,31 +225,35 @@ async def test_unassigned_picks_every_one_split_evenly(
     assert abs(len(shares[0]) - len(shares[1])) <= 1
 
 
-async def test_a_query_that_finds_nothing_is_refused(service: AssignService, fake: FakeSGP) -> None:
+async def test_a_query_that_finds_nothing_is_refused(service: Cases, fake: FakeSGP) -> None:
     fake.add_tasks(EVAL, ["t1"], status="COMPLETED")
     fake.add_tasks(EVAL, ["t2"], assigned_to="user_x")
     with pytest.raises(NothingToPick):
-        await service.prepare(REQUESTER, picked(NextTasks(count=3), PlatformUser("user_a")))
+        await service.assigning.prepare(
+            REQUESTER, picked(NextTasks(count=3), PlatformUser("user_a"))
+        )
     assert await service.store.redis.keys("t:confirmation:*") == []
 
 
-async def test_a_query_needs_the_listing(service: AssignService) -> None:
+async def test_a_query_needs_the_listing(service: Cases) -> None:
     with pytest.raises(NotFoundError):
-        await service.prepare(REQUESTER, picked(UnassignedTasks(), PlatformUser("user_a")))
+        await service.assigning.prepare(
+            REQUESTER, picked(UnassignedTasks(), PlatformUser("user_a"))
+        )
 
 
 # --- warnings in the preview ----------------------------------------------------------------
 
 
 async def test_the_preview_counts_completed_and_already_assigned_tasks(
-    service: AssignService, fake: FakeSGP
+    service: Cases, fake: FakeSGP
 ) -> None:
     fake.add_tasks(EVAL, ["t1", "t2"])
     fake.add_tasks(EVAL, ["t3", "t4"], assigned_to="user_x")
     fake.add_tasks(EVAL, ["t5"], assigned_to="user_a")
     fake.add_tasks(EVAL, ["t6"], status="COMPLETED")
 
-    pending = await service.prepare(
+    pending = await service.assigning.prepare(
         REQUESTER,
         ids_of(PlatformUser("user_a"), task_ids=("t1", "t2", "t3", "t4", "t5", "t6", "t_unknown")),
     )
@@ -273,22 +264,22 @@ async def test_the_preview_counts_completed_and_already_assigned_tasks(
     assert (checks.completed, checks.completed_ids) == (1, ("t6",))
 
 
-async def test_a_failing_listing_previews_without_warnings(
-    service: AssignService, fake: FakeSGP
-) -> None:
+async def test_a_failing_listing_previews_without_warnings(service: Cases, fake: FakeSGP) -> None:
     fake.add_tasks(EVAL, ["t1"], status="COMPLETED")
     fake.fail_next(500, route="test-case-results")
-    pending = await service.prepare(REQUESTER, ids_of(PlatformUser("user_a")))
+    pending = await service.assigning.prepare(REQUESTER, ids_of(PlatformUser("user_a")))
     assert pending.confirmation.checks is not None
     assert not pending.confirmation.checks.checked
 
 
 async def test_a_slow_listing_previews_without_warnings_in_time(
-    service: AssignService, fake: FakeSGP
+    service: Cases, fake: FakeSGP
 ) -> None:
     fake.add_tasks(EVAL, ["t1"], status="COMPLETED")
     fake.latency_per_request = 1.0
-    pending = await service.prepare(REQUESTER, ids_of(PlatformUser("user_a")), check_seconds=0.2)
+    pending = await service.assigning.prepare(
+        REQUESTER, ids_of(PlatformUser("user_a")), check_seconds=0.2
+    )
     assert pending.confirmation.checks is not None
     assert not pending.confirmation.checks.checked
 
@@ -296,28 +287,28 @@ async def test_a_slow_listing_previews_without_warnings_in_time(
 # --- undo -----------------------------------------------------------------------------------
 
 
-async def assigned_with_snapshot(service: AssignService, fake: FakeSGP) -> tuple[str, str]:
+async def assigned_with_snapshot(service: Cases, fake: FakeSGP) -> tuple[str, str]:
     """t1 t2 were Ann's, t3 Bob's, t4 t5 nobody's, t6 already the new assignee's: all to Neo."""
     fake.add_tasks(EVAL, ["t1", "t2"], assigned_to="user_ann")
     fake.add_tasks(EVAL, ["t3"], assigned_to="user_bob")
     fake.add_tasks(EVAL, ["t4", "t5"])
     fake.add_tasks(EVAL, ["t6"], assigned_to="user_neo")
     command = ids_of(PlatformUser("user_neo"), task_ids=("t1", "t2", "t3", "t4", "t5", "t6"))
-    pending = await service.prepare(REQUESTER, command)
-    confirmation = await service.confirm(pending.token, "ULEAD")
-    snapshot_id = await service.snapshot(confirmation)
+    pending = await service.assigning.prepare(REQUESTER, command)
+    confirmation = await service.assigning.confirm(pending.token, "ULEAD")
+    snapshot_id = await service.undo.snapshot(confirmation)
     assert snapshot_id is not None
     assert await run(service, confirmation) == 6
     return snapshot_id, pending.token
 
 
 async def test_undo_restores_a_mixed_set_of_previous_assignees(
-    service: AssignService, fake: FakeSGP
+    service: Cases, fake: FakeSGP
 ) -> None:
     snapshot_id, _ = await assigned_with_snapshot(service, fake)
     before = len(fake.batch_assign_calls())
 
-    result = await service.undo(snapshot_id, "ULEAD")
+    result = await service.undo_now(snapshot_id, "ULEAD")
 
     calls = fake.batch_assign_calls()[before:]
     assert sorted((c.json["assigned_to"], c.json["task_ids"]) for c in calls) == [
@@ -335,15 +326,15 @@ async def test_undo_restores_a_mixed_set_of_previous_assignees(
     assert fake.task(EVAL, "t4")["assigned_to"] == "user_neo"  # type: ignore[index]
 
 
-async def test_an_undo_is_audited_and_counted(service: AssignService, fake: FakeSGP) -> None:
+async def test_an_undo_is_audited_and_counted(service: Cases, fake: FakeSGP) -> None:
     snapshot_id, _ = await assigned_with_snapshot(service, fake)
     fake.assign_elsewhere(["t3"], "user_zed")  # Bob's task cannot go back
     registry, partial = service.metrics.registry, {"outcome": "partial"}
     undos_before = registry.get_sample_value("assignbot_undos_total", partial) or 0
 
-    await service.undo(snapshot_id, "UADMIN", "CUNDO")
+    await service.undo_now(snapshot_id, "UADMIN", "CUNDO")
 
-    [latest, *_] = await service.history(REQUESTER.team_id, "UADMIN", 5)
+    [latest, *_] = await service.audit.history(REQUESTER.team_id, "UADMIN", 5)
     assert latest.kind == "undo" and latest.requester_id == "UADMIN"
     assert latest.channel_id == "CUNDO" and latest.evaluation_id == EVAL
     assert (latest.requested, latest.assigned, latest.failed) == (3, 2, 1)
@@ -354,52 +345,48 @@ async def test_an_undo_is_audited_and_counted(service: AssignService, fake: Fake
     assert registry.get_sample_value("assignbot_undos_total", partial) == undos_before + 1
 
 
-async def test_undo_runs_once(service: AssignService, fake: FakeSGP) -> None:
+async def test_undo_runs_once(service: Cases, fake: FakeSGP) -> None:
     snapshot_id, _ = await assigned_with_snapshot(service, fake)
-    await service.undo(snapshot_id, "ULEAD")
+    await service.undo_now(snapshot_id, "ULEAD")
     with pytest.raises(UndoGone) as again:
-        await service.undo(snapshot_id, "ULEAD")
+        await service.undo_now(snapshot_id, "ULEAD")
     assert again.value.already is True
     with pytest.raises(UndoGone) as unknown:
-        await service.undo("never-issued-id-0123456789", "ULEAD")
+        await service.undo_now("never-issued-id-0123456789", "ULEAD")
     assert unknown.value.already is False
 
 
-async def test_only_the_requester_or_an_admin_may_undo(
-    service: AssignService, fake: FakeSGP
-) -> None:
+async def test_only_the_requester_or_an_admin_may_undo(service: Cases, fake: FakeSGP) -> None:
     snapshot_id, _ = await assigned_with_snapshot(service, fake)
     before = len(fake.batch_assign_calls())
     with pytest.raises(NotRequester) as refused:
-        await service.undo(snapshot_id, "USOMEONE")
+        await service.undo_now(snapshot_id, "USOMEONE")
     assert refused.value.requester_id == "ULEAD"
     assert len(fake.batch_assign_calls()) == before, "a refused click changes nothing"
-    result = await service.undo(snapshot_id, "UADMIN")
+    result = await service.undo_now(snapshot_id, "UADMIN")
     assert result.restored == 3
 
 
 async def test_undo_reports_what_the_platform_did_not_put_back(
-    service: AssignService, fake: FakeSGP
+    service: Cases, fake: FakeSGP
 ) -> None:
     snapshot_id, _ = await assigned_with_snapshot(service, fake)
     fake.assign_elsewhere(["t3"], "user_zed")
-    result = await service.undo(snapshot_id, "ULEAD")
+    result = await service.undo_now(snapshot_id, "ULEAD")
     assert result.restored == 2
     assert any(ids == ["t3"] for ids in result.problems.values())
 
 
-async def test_no_snapshot_when_nothing_could_be_given_back(
-    service: AssignService, fake: FakeSGP
-) -> None:
+async def test_no_snapshot_when_nothing_could_be_given_back(service: Cases, fake: FakeSGP) -> None:
     fake.add_tasks(EVAL, ["t1", "t2"])
-    pending = await service.prepare(
+    pending = await service.assigning.prepare(
         REQUESTER, ids_of(PlatformUser("user_neo"), task_ids=("t1", "t2"))
     )
-    assert await service.snapshot(pending.confirmation) is None
+    assert await service.undo.snapshot(pending.confirmation) is None
 
 
-async def test_no_snapshot_when_the_listing_fails(service: AssignService, fake: FakeSGP) -> None:
+async def test_no_snapshot_when_the_listing_fails(service: Cases, fake: FakeSGP) -> None:
     fake.add_tasks(EVAL, ["t1"], assigned_to="user_ann")
-    pending = await service.prepare(REQUESTER, ids_of(PlatformUser("user_neo")))
+    pending = await service.assigning.prepare(REQUESTER, ids_of(PlatformUser("user_neo")))
     fake.fail_next(503, route="test-case-results")
-    assert await service.snapshot(pending.confirmation) is None
+    assert await service.undo.snapshot(pending.confirmation) is None
