@@ -113,10 +113,11 @@ def build_app(settings: Settings, deps: Deps, client: AsyncWebClient | None = No
         logger=logging.getLogger("bot.slack.bolt"),
     )
     app.use(_tag_request)
-    if deps.service.matcher is None:
+    people = deps.usecases.people
+    if people.matcher is None:
         # Unlinked Slack users are matched by email through this app's own client (users.info),
-        # unless whoever built the service wired a directory already.
-        deps.service.use_emails(SlackEmailDirectory(app.client))
+        # unless whoever built the use cases wired a directory already.
+        people.use_emails(SlackEmailDirectory(app.client))
     register(app, deps)
     # Last, so it only gets what no listener above took: a button of an old message, an input
     # that reports every change. Acked and logged rather than Bolt's 404 and a warning.

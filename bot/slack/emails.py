@@ -1,4 +1,4 @@
-"""Slack users' email addresses, for matching them to platform users (bot.matching).
+"""Slack users' email addresses, for matching them to platform users (bot.usecases.matching).
 
 `users.info` returns `user.profile.email` only with the `users:read.email` scope (besides
 `users:read`); without it, or for bots and guests without an address, there is none. A Slack

@@ -15,9 +15,9 @@ from typing import Final
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.service import GroupsUnavailable
 from bot.slack.failures import SLACK_FAILURES
 from bot.store.cache import Cache
+from bot.usecases.ports import GroupsUnavailable
 
 log = logging.getLogger(__name__)
 

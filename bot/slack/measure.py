@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.commands import UsageError
 from bot.core.form import FieldProblem
-from bot.core.grammar import UsageError
 from bot.metrics import RequestOutcome
-from bot.refusals import ServiceError
+from bot.usecases.refusals import ServiceError
 
 
 def outcome_of(error: BaseException | None) -> RequestOutcome:

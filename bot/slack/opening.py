@@ -7,19 +7,17 @@ before it. The draft (where the form came from) is written to Redis after.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import form
 from bot.core.form import Draft
-from bot.slack import blocks, modals
 from bot.slack import mrkdwn as md
+from bot.slack.blocks import modals
 from bot.slack.deps import Deps
+from bot.slack.listener import Incoming
 from bot.slack.ui_ids import COMMAND
 from bot.store.drafts import new_draft_key
 from bot.store.errors import StoreUnavailable
@@ -70,28 +68,26 @@ async def open_form(client: AsyncWebClient, deps: Deps, opening: Opening) -> Non
         task_ids=carried,
     )
     try:
-        await deps.service.save_draft(key, draft)
+        await deps.usecases.assigning.save_draft(key, draft)
     except StoreUnavailable:
         # The form still works: it loses only the thread to reply in and any carried ids,
         # and a submission that needed those says so.
         log.warning("could not save the draft of a form")
 
 
-async def open_form_from_command(
-    client: AsyncWebClient, deps: Deps, command: Mapping[str, Any], respond: AsyncRespond
-) -> bool:
+async def open_form_from_command(incoming: Incoming, deps: Deps) -> bool:
     """`/assign` with no text: the form, defaulting to the command's channel.
 
     False when Slack would not open it (the person is told why), for the requests metric.
     """
     opening = Opening(
-        trigger_id=str(command.get("trigger_id", "")),
-        team_id=str(command.get("team_id", "")),
-        user_id=str(command.get("user_id", "")),
-        channel_id=str(command.get("channel_id", "")) or None,
+        trigger_id=incoming.trigger_id,
+        team_id=incoming.team_id,
+        user_id=incoming.user_id,
+        channel_id=incoming.channel_id or None,
     )
     try:
-        await open_form(client, deps, opening)
+        await open_form(incoming.client, deps, opening)
     except SlackApiError as exc:
         error = str(exc.response.get("error", "unknown_error"))
         log.warning("could not open the form: %s", error)
@@ -99,6 +95,6 @@ async def open_form_from_command(
             f"I could not open the form ({md.escape(error)}). Try again, or type the request: "
             f"`{COMMAND} eval_123 t1 t2 to @alice` (`{COMMAND} help` for more)."
         )
-        await respond(blocks=blocks.error_blocks(text), text=text, response_type="ephemeral")
+        await incoming.refuse(text)
         return False
     return True

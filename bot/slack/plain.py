@@ -14,8 +14,8 @@ from typing import Final
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.refusals import UnlinkedAssignees
 from bot.slack.ui_ids import COMMAND
+from bot.usecases.refusals import UnlinkedAssignees
 
 log = logging.getLogger(__name__)
 

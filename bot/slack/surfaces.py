@@ -16,7 +16,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.confirmation import Confirmation
 from bot.core.job import SurfaceRef
-from bot.slack import blocks, modals
+from bot.slack import blocks
+from bot.slack.blocks import modals
 
 log = logging.getLogger(__name__)
 

@@ -381,7 +381,7 @@ def test_an_unexpected_failure_still_gets_an_answer(bot: Bot) -> None:
     async def broken(token: str, clicker: str) -> None:
         raise RuntimeError("a bug")
 
-    bot.runtime.service.confirm = broken  # type: ignore[method-assign, assignment]
+    bot.runtime.usecases.assigning.confirm = broken  # type: ignore[method-assign, assignment]
     answer = text_of(bot.last_response(confirm(bot, "some-token-value-123")))
     assert "Something went wrong on the bot's side" in answer
     assert "a bug" not in answer and "Traceback" not in answer

@@ -23,7 +23,7 @@ def test_json_lines_with_request_ids(tmp_path: Path, fakes: Fakes) -> None:
     assert {"time", "level", "logger", "message"} <= set(entries[0])
     assert any(e["logger"].startswith("uvicorn") for e in entries), "uvicorn's lines too"
     [refusal] = [e for e in entries if e["message"].startswith("refused to let")]
-    assert refusal["logger"] == "bot.service" and len(refusal["request_id"]) >= 8
+    assert refusal["logger"] == "bot.usecases.access" and len(refusal["request_id"]) >= 8
     for secret in (BOT_TOKEN, SIGNING_SECRET, SGP_KEY):
         assert secret not in output
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 
-from bot.cli import ProgressBar, table
-from bot.sgp.errors import SGPError
-from bot.sgp.models import ChunkResult
+from bot.cli.render import ProgressBar, table
+from bot.core.tasks import ChunkError, ChunkResult
 
 
 class Terminal(io.StringIO):
@@ -19,7 +18,7 @@ async def test_the_bar_redraws_in_place_on_a_terminal() -> None:
     bar = ProgressBar(1000, screen)
     bar.draw()
     await bar.advance(ChunkResult(task_ids=tuple(f"t{i}" for i in range(500))))
-    await bar.advance(ChunkResult(task_ids=("x",) * 250, error=SGPError("down")))
+    await bar.advance(ChunkResult(task_ids=("x",) * 250, error=ChunkError("down")))
     bar.close()
     frames = screen.getvalue().split("\r")[1:]
     assert frames[0] == "Assigning [" + "." * 30 + "] 0/1,000 tasks"

@@ -1,18 +1,17 @@
-"""One module per Slack surface; `register` wires them all to an app."""
+"""Listeners grouped by feature; `register` wires them all to an app.
+
+Each module's handlers are module-level functions (testable with a plain `Incoming`), wrapped
+by `bot.slack.listener.listener`; the modal's submissions answer in their ack instead.
+"""
 
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import actions, commands, events, retry, shortcuts, undo, views
+from bot.slack.listeners import command, confirmation, mentions, modal, shortcuts, summary
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    commands.register(app, deps)
-    actions.register(app, deps)
-    events.register(app, deps)
-    views.register(app, deps)
-    shortcuts.register(app, deps)
-    retry.register(app, deps)
-    undo.register(app, deps)
+    for feature in (command, confirmation, mentions, modal, shortcuts, summary):
+        feature.register(app, deps)

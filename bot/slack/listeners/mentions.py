@@ -1,8 +1,8 @@
 """A mention of the bot (`@assign-bot t1 t2 to @alice`), typically in a notification's thread.
 
 Answers go to the person who mentioned the bot only (ephemeral, in the thread); the Confirm and
-Cancel buttons of the preview are handled by `actions`, like those of `/assign`. The summary and
-the details of a confirmed request go into the mention's thread.
+Cancel buttons of the preview are handled like those of `/assign`. The summary and the details
+of a confirmed request go into the mention's thread.
 
 Slack redelivers an event it thinks was lost (`X-Slack-Retry-Num`); Bolt does nothing about
 that, and acks every delivery with 200 before this listener runs. So each delivery first claims
@@ -16,23 +16,18 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
-from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.extract import Extracted, extract_from_message
-from bot.core.grammar import UsageError
 from bot.core.mention import parse_mention, strip_bot_mention
-from bot.refusals import ServiceError
-from bot.service import Requester
-from bot.sgp.errors import SGPError
-from bot.slack import blocks
+from bot.core.requester import Requester
+from bot.metrics import RequestOutcome
+from bot.slack import payload
 from bot.slack.deps import Deps
-from bot.slack.listeners.commands import answer_command, fallback_text
-from bot.slack.measure import outcome_of
-from bot.slack.wording import describe
-from bot.store.errors import StoreUnavailable
+from bot.slack.listener import Incoming, listener
+from bot.slack.listeners.answers import answer_command
 
 log = logging.getLogger(__name__)
 
@@ -43,79 +38,37 @@ _UNREAD = Extracted(evaluation_id=None, task_ids=())
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_mention(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        event: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-        request: AsyncBoltRequest,
-    ) -> None:
-        await ack()
-        deps.after_ack.start(
-            _handle_mention(deps, body, event, context, client, request), "app_mention"
-        )
-
-    app.event("app_mention")(on_mention)
+    app.event("app_mention")(listener(deps, "app_mention", handle_mention))
 
 
-async def _handle_mention(
-    deps: Deps,
-    body: dict[str, Any],
-    event: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    request: AsyncBoltRequest,
-) -> None:
-    if not _from_a_person(event):
-        return
-    channel = str(event.get("channel", ""))
-    user = str(event.get("user", ""))
-    thread_ts = _str_or_none(event.get("thread_ts"))
-    event_id = str(body.get("event_id") or "")
-    try:
-        if event_id and not await deps.service.store.events.first_delivery(event_id):
-            log.info(
-                "ignoring a repeated delivery of %s (retry %s, %s)",
-                event_id,
-                _header(request, "x-slack-retry-num") or "-",
-                _header(request, "x-slack-retry-reason") or "-",
-            )
-            return
-        answer = await _answer(deps, body, event, context, client)
-        outcome = outcome_of(None)
-    except (UsageError, ServiceError, SGPError, StoreUnavailable) as exc:
-        answer = blocks.error_blocks(describe(exc))
-        outcome = outcome_of(exc)
-    except Exception:
-        log.exception("answering a mention failed")
-        answer = blocks.error_blocks(describe(RuntimeError()))
-        outcome = "error"
-    deps.metrics.request("app_mention", outcome)
-    await _tell(client, channel, user, thread_ts, answer)
-
-
-async def _answer(
-    deps: Deps,
-    body: Mapping[str, Any],
-    event: Mapping[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-) -> blocks.Blocks:
+async def handle_mention(incoming: Incoming, deps: Deps) -> RequestOutcome | None:
     """Parse the mention in the light of its thread, then answer it as `/assign` would."""
-    channel = str(event.get("channel", ""))
-    thread_ts = _str_or_none(event.get("thread_ts"))
-    text = strip_bot_mention(str(event.get("text", "")), context.bot_user_id)
-    thread = await _thread_parent(client, channel, thread_ts) if thread_ts else None
+    event = incoming.event
+    if not _from_a_person(event):
+        return None
+    event_id = payload.text(incoming.body, "event_id")
+    if event_id and not await deps.events.first_delivery(event_id):
+        log.info(
+            "ignoring a repeated delivery of %s (retry %s, %s)",
+            event_id,
+            incoming.header("x-slack-retry-num") or "-",
+            incoming.header("x-slack-retry-reason") or "-",
+        )
+        return None
+    channel = incoming.channel_id
+    thread_ts = payload.text(event, "thread_ts") or None
+    text = strip_bot_mention(payload.text(event, "text"), incoming.bot_user_id)
+    thread = await _thread_parent(incoming.client, channel, thread_ts) if thread_ts else None
     parsed = parse_mention(text, max_ids=deps.max_task_ids, thread=thread)
     requester = Requester(
-        team_id=str(body.get("team_id") or event.get("team") or context.team_id or ""),
-        user_id=str(event.get("user", "")),
+        team_id=incoming.team_id,
+        user_id=incoming.user_id,
         channel_id=channel,
         # The summary answers the mention: in its thread, or in a new thread under it.
-        thread_ts=thread_ts or _str_or_none(event.get("ts")),
+        thread_ts=thread_ts or payload.text(event, "ts") or None,
     )
-    return await answer_command(parsed, requester, deps)
+    await incoming.answer(await answer_command(parsed, requester, deps))
+    return "ok"
 
 
 async def _thread_parent(client: AsyncWebClient, channel: str, thread_ts: str) -> Extracted:
@@ -148,32 +101,3 @@ def _from_a_person(event: Mapping[str, Any]) -> bool:
         and not event.get("bot_id")
         and not event.get("edited")
     )
-
-
-async def _tell(
-    client: AsyncWebClient,
-    channel: str,
-    user: str,
-    thread_ts: str | None,
-    answer: blocks.Blocks,
-) -> None:
-    """Only the person who mentioned the bot sees the answer, in the thread they wrote in."""
-    try:
-        await client.chat_postEphemeral(
-            channel=channel,
-            user=user,
-            thread_ts=thread_ts,
-            blocks=answer,
-            text=fallback_text(answer),
-        )
-    except SlackApiError as exc:
-        log.warning("could not answer a mention in %s: %s", channel, exc.response.get("error"))
-
-
-def _header(request: AsyncBoltRequest, name: str) -> str | None:
-    values = request.headers.get(name) or []
-    return values[0] if values else None
-
-
-def _str_or_none(value: object) -> str | None:
-    return str(value) if value else None

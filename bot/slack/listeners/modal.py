@@ -18,16 +18,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import form
 from bot.core.authz import Refusal
+from bot.core.commands import Assign, SlackUser
 from bot.core.confirmation import Confirmation
 from bot.core.form import Draft, FieldProblem
-from bot.core.grammar import Assign, SlackUser
 from bot.core.job import SurfaceRef
 from bot.core.query import NextTasks, UnassignedTasks
+from bot.core.requester import Requester
 from bot.metrics import RequestOutcome
-from bot.refusals import NotAllowed, NothingToPick, ServiceError, UnlinkedAssignees
-from bot.service import Requester
 from bot.sgp.errors import SGPError
-from bot.slack import blocks, modals, payload
+from bot.slack import blocks, payload
+from bot.slack.blocks import modals
 from bot.slack.deps import Deps
 from bot.slack.files import TOO_SLOW, ids_from_file
 from bot.slack.measure import outcome_of
@@ -36,6 +36,7 @@ from bot.slack.surfaces import ViewSurface
 from bot.slack.ui_ids import Block, Callback, Field
 from bot.slack.wording import describe
 from bot.store.errors import StoreUnavailable
+from bot.usecases.refusals import NotAllowed, NothingToPick, ServiceError, UnlinkedAssignees
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         clicker = payload.text(body, "user", "id")
         try:
             confirmation = await asyncio.wait_for(
-                deps.service.confirm(token, clicker), BUDGET_SECONDS
+                deps.usecases.assigning.confirm(token, clicker), BUDGET_SECONDS
             )
         except (ServiceError, StoreUnavailable) as exc:
             await ack(response_action="update", view=modals.error_view(describe(exc)))
@@ -109,7 +110,7 @@ async def _submit(
 ) -> None:
     """Queue the confirmed job; if that fails, the modal (showing "Assigning...") says so."""
     try:
-        await deps.service.submit(confirmation, surface)
+        await deps.usecases.assigning.submit(confirmation, surface)
         deps.metrics.request("view_submission", "ok")
     except Exception as exc:
         deps.metrics.request("view_submission", "error")
@@ -146,7 +147,7 @@ async def _check(
     try:
         evaluation_id, typed, note, users, destination, query = _fields(values, deps.max_task_ids)
         step.field = Field.TASK_IDS
-        draft = await deps.service.draft(payload.text(view, "private_metadata"))
+        draft = await deps.usecases.assigning.draft(payload.text(view, "private_metadata"))
         if draft is not None and draft.requester_id != user_id:
             draft = None  # someone else's form context is no context of this one
         if draft is None and _has_block(view, Block.FORM_CARRIED):
@@ -176,10 +177,22 @@ async def _check(
         assignees=tuple(SlackUser(user) for user in dict.fromkeys(users)),
         query=query,
     )
-    if query is not None:
+    return await _preview(deps, client, requester, command, note, step)
+
+
+async def _preview(
+    deps: Deps,
+    client: AsyncWebClient,
+    requester: Requester,
+    command: Assign,
+    note: str | None,
+    step: _Step,
+) -> Answer:
+    """The preview view, or errors under the input that the refusal is about."""
+    if command.query is not None:
         step.field = Field.PICK
     try:
-        pending = await deps.service.prepare(
+        pending = await deps.usecases.assigning.prepare(
             requester, command, note=note, check_seconds=CHECK_SECONDS
         )
     except (NothingToPick, SGPError) as exc:  # only a pick asks the platform before Assign

@@ -5,16 +5,16 @@ opens it filled with what the message names, and the summary replies in that mes
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.extract import extract_from_message
+from bot.metrics import RequestOutcome
 from bot.slack import mrkdwn as md
 from bot.slack import payload
 from bot.slack.deps import Deps
+from bot.slack.listener import Incoming, listener
 from bot.slack.opening import Opening, open_form
 from bot.slack.ui_ids import Callback
 
@@ -22,40 +22,27 @@ log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_global(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        deps.after_ack.start(_open_global(deps, body, client), "global shortcut")
-
-    async def on_message(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        deps.after_ack.start(_open_from_message(deps, body, client, respond), "message shortcut")
-
-    app.shortcut(Callback.GLOBAL_SHORTCUT.value)(on_global)
-    app.shortcut(Callback.MESSAGE_SHORTCUT.value)(on_message)
-
-
-async def _open_global(deps: Deps, body: dict[str, Any], client: AsyncWebClient) -> None:
-    opening = Opening(
-        trigger_id=payload.text(body, "trigger_id"),
-        team_id=_team(body),
-        user_id=payload.text(body, "user", "id"),
+    app.shortcut(Callback.GLOBAL_SHORTCUT.value)(listener(deps, "shortcut", handle_global))
+    app.shortcut(Callback.MESSAGE_SHORTCUT.value)(
+        listener(deps, "message_action", handle_message)
     )
-    opened = await _open(client, deps, opening)
-    deps.metrics.request("shortcut", "ok" if opened else "error")
 
 
-async def _open_from_message(
-    deps: Deps, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-) -> None:
-    message = payload.mapping(body, "message")
+async def handle_global(incoming: Incoming, deps: Deps) -> RequestOutcome:
+    opening = Opening(
+        trigger_id=incoming.trigger_id, team_id=incoming.team_id, user_id=incoming.user_id
+    )
+    return await _open(incoming, deps, opening)
+
+
+async def handle_message(incoming: Incoming, deps: Deps) -> RequestOutcome:
+    message = incoming.message
     found = extract_from_message(message)
     opening = Opening(
-        trigger_id=payload.text(body, "trigger_id"),
-        team_id=_team(body),
-        user_id=payload.text(body, "user", "id"),
-        channel_id=payload.text(body, "channel", "id") or None,
+        trigger_id=incoming.trigger_id,
+        team_id=incoming.team_id,
+        user_id=incoming.user_id,
+        channel_id=incoming.channel_id or None,
         # A reply in a thread belongs to its thread; a top-level message starts one.
         thread_ts=payload.text(message, "thread_ts") or payload.text(message, "ts") or None,
         evaluation_id=found.evaluation_id,
@@ -63,28 +50,18 @@ async def _open_from_message(
         task_ids=found.task_ids,
         from_message=True,
     )
-    opened = await _open(client, deps, opening, respond if body.get("response_url") else None)
-    deps.metrics.request("message_action", "ok" if opened else "error")
+    return await _open(incoming, deps, opening)
 
 
-def _team(body: dict[str, Any]) -> str:
-    return payload.text(body, "team", "id") or payload.text(body, "user", "team_id")
-
-
-async def _open(
-    client: AsyncWebClient, deps: Deps, opening: Opening, respond: AsyncRespond | None = None
-) -> bool:
-    """Open the form; if Slack refuses, say so where we can (a global shortcut has nowhere).
-
-    False when it could not be opened, for the requests metric.
-    """
+async def _open(incoming: Incoming, deps: Deps, opening: Opening) -> RequestOutcome:
+    """Open the form; if Slack refuses, say so where we can (a global shortcut has nowhere)."""
     try:
-        await open_form(client, deps, opening)
+        await open_form(incoming.client, deps, opening)
     except SlackApiError as exc:
         error = str(exc.response.get("error", "unknown_error"))
         log.warning("could not open the form: %s", error)
-        if respond is not None:
+        if incoming.response_url:
             text = f"I could not open the form ({md.escape(error)}): please try again."
-            await respond(response_type="ephemeral", replace_original=False, text=text)
-        return False
-    return True
+            await incoming.refuse(text)
+        return "error"
+    return "ok"

@@ -1,8 +1,9 @@
-"""The summary's "Undo" button: every task back to who had it before, reported in the thread.
+"""The summary's buttons: "Retry failed" (a new job for the failed tasks) and "Undo" (every
+task back to who had it before). Both report in the summary's thread and take their button off
+the summary, so nobody presses it again.
 
-The service takes the snapshot at most once and checks the clicker (requester or admin) when
-the click arrives; the button is replaced right away so nobody presses it again while the
-platform calls run, and once more with the outcome when they are done.
+The use cases check the clicker (requester or admin) when the click arrives, and take the
+retry or the undo snapshot at most once.
 """
 
 from __future__ import annotations
@@ -11,75 +12,90 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Final
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.refusals import ServiceError
+from bot.metrics import RequestOutcome
 from bot.slack import blocks, payload
 from bot.slack import mrkdwn as md
-from bot.slack.answers import tell_clicker
 from bot.slack.deps import Deps
-from bot.slack.ui_ids import Action
-from bot.slack.wording import describe
-from bot.store.errors import StoreUnavailable
+from bot.slack.listener import Incoming, listener
+from bot.slack.ui_ids import Action, Block
 
 log = logging.getLogger(__name__)
 
-CRASHED: Final = (
+UNDO_CRASHED: Final = (
     "The undo failed part-way: some tasks may be back with who had them before and others not. "
     "Check the evaluation on the platform."
 )
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_undo(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
-        await ack()
-        deps.after_ack.start(_undo(deps, body, respond, client), "undo")
-
-    app.action(Action.UNDO.value)(on_undo)
+    app.action(Action.RETRY_FAILED.value)(listener(deps, "action", handle_retry))
+    app.action(Action.UNDO.value)(listener(deps, "action", handle_undo))
 
 
-async def _undo(
-    deps: Deps, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-) -> None:
-    clicker = payload.text(body, "user", "id")
-    snapshot_id = payload.text(body, "actions", 0, "value")
-    where = _Summary.of(body)
-    try:
-        snapshot = await deps.service.take_undo(snapshot_id, clicker)
-    except (ServiceError, StoreUnavailable) as exc:
-        await tell_clicker(respond, describe(exc))
-        return
-    except Exception:
-        log.exception("taking undo snapshot failed")
-        await tell_clicker(respond, describe(RuntimeError()))
-        return
-    await where.replace_button(
+async def handle_retry(incoming: Incoming, deps: Deps) -> RequestOutcome:
+    where = SummaryMessage.of(incoming.body)
+    clicker = incoming.user_id
+    job = await deps.usecases.assigning.retry_failed(
+        incoming.action_value, clicker, where.channel, where.thread_ts
+    )
+    count = job.confirmation.task_count
+    await where.post_in_thread(
+        incoming.client,
+        blocks.notice_blocks(
+            f"{md.user(clicker)} is retrying {md.plural(count, 'failed task')}; "
+            "the result follows in this thread."
+        ),
+        f"Retrying {count} failed tasks",
+    )
+    await where.update(incoming.client, _without_retry(where.message.get("blocks")))
+    return "ok"
+
+
+async def handle_undo(incoming: Incoming, deps: Deps) -> RequestOutcome:
+    clicker = incoming.user_id
+    where = SummaryMessage.of(incoming.body)
+    undo = deps.usecases.undo
+    snapshot = await undo.take(incoming.action_value, clicker)
+    client = incoming.client
+    await where.replace_undo(
         client, f":hourglass_flowing_sand: {md.user(clicker)} is undoing this assignment."
     )
     try:
-        result = await deps.service.run_undo(snapshot, clicker, where.channel)
+        result = await undo.run(snapshot, clicker, where.channel)
     except Exception:
         log.exception("undo of %s failed", snapshot.evaluation_id)
-        await where.post_in_thread(client, blocks.error_blocks(CRASHED), CRASHED)
-        await where.replace_button(client, f":warning: {md.user(clicker)}'s undo failed.")
-        return
+        await where.post_in_thread(client, blocks.error_blocks(UNDO_CRASHED), UNDO_CRASHED)
+        await where.replace_undo(client, f":warning: {md.user(clicker)}'s undo failed.")
+        return "error"
     await where.post_in_thread(
         client, blocks.undo_report_blocks(result, clicker), blocks.undo_text(result)
     )
-    await where.replace_button(
+    await where.replace_undo(
         client,
         f":leftwards_arrow_with_hook: {md.user(clicker)} undid this assignment: "
         f"{result.restored:,} of {md.plural(result.attempted, 'task')} went back; "
         "see the thread.",
     )
+    return "ok"
 
 
-class _Summary:
-    """The summary message the button is on, as the click payload describes it."""
+def _without_retry(message_blocks: Any) -> list[dict[str, Any]]:
+    """The summary as it was, minus its Retry button: a retry is started once."""
+    if not isinstance(message_blocks, list):
+        return []
+    return [
+        block
+        for block in message_blocks
+        if isinstance(block, dict) and block.get("block_id") != Block.SUMMARY_ACTIONS
+    ]
+
+
+class SummaryMessage:
+    """The summary message a button is on, as the click payload describes it."""
 
     def __init__(self, channel: str, ts: str, thread_ts: str, message: Mapping[str, Any]) -> None:
         self.channel = channel
@@ -88,7 +104,7 @@ class _Summary:
         self.message = message
 
     @classmethod
-    def of(cls, body: Mapping[str, Any]) -> _Summary:
+    def of(cls, body: Mapping[str, Any]) -> SummaryMessage:
         message = payload.mapping(body, "message")
         channel = payload.text(body, "channel", "id") or payload.text(
             body, "container", "channel_id"
@@ -104,7 +120,7 @@ class _Summary:
         self, client: AsyncWebClient, content: blocks.Blocks, text: str
     ) -> None:
         if not self.channel or not self.thread_ts:
-            log.warning("an undo click without its message; the report is logged only")
+            log.warning("a click without its message; the report is logged only: %s", text)
             return
         try:
             await client.chat_postMessage(
@@ -115,10 +131,13 @@ class _Summary:
                 unfurl_links=False,
             )
         except SlackApiError as exc:
-            log.warning("could not report the undo: %s", exc.response.get("error"))
+            log.warning("could not post in the summary's thread: %s", exc.response.get("error"))
 
-    async def replace_button(self, client: AsyncWebClient, note: str) -> None:
+    async def replace_undo(self, client: AsyncWebClient, note: str) -> None:
         """The summary as it was, its Undo button replaced by `note` (best effort)."""
+        await self.update(client, blocks.without_undo(self.message.get("blocks"), note))
+
+    async def update(self, client: AsyncWebClient, content: blocks.Blocks) -> None:
         if not self.channel or not self.ts:
             return
         try:
@@ -126,7 +145,7 @@ class _Summary:
                 channel=self.channel,
                 ts=self.ts,
                 text=payload.text(self.message, "text") or "Assignment summary",
-                blocks=blocks.without_undo(self.message.get("blocks"), note),
+                blocks=content,
             )
         except SlackApiError as exc:
-            log.warning("could not update the summary after an undo: %s", exc.response.get("error"))
+            log.warning("could not update the summary: %s", exc.response.get("error"))
