@@ -5,7 +5,7 @@ own mention, and in a notification's thread the evaluation may be left out, beca
 thread's first message names it. Which evaluation that is comes from `core.extract`; this
 module decides how the text is read in its light:
 
-- one evaluation in the thread: it is the default (`grammar.parse(..., evaluation_id=...)`);
+- one evaluation in the thread: it is the default (`commands.parse(..., evaluation_id=...)`);
 - several: the text must start with one of them (or a link), else the person is asked which;
 - none (or the first message could not be read): the text must name the evaluation itself.
   A first word that the thread's message lists as a *task* is refused rather than read as an
@@ -18,8 +18,8 @@ import re
 from typing import Final
 
 from bot.core import ids
+from bot.core.commands import SUBCOMMANDS, Assign, Command, UsageError, parse
 from bot.core.extract import Extracted
-from bot.core.grammar import SUBCOMMANDS, Assign, Command, UsageError, parse
 
 _EXAMPLE: Final = "`eval_123 t1 t2 to @alice`"
 _SHOWN_EVALUATIONS: Final = 5

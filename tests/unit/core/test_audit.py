@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from bot.core.audit import AuditedShare, AuditRecord, undo_record
 from bot.core.outcome import judge
+from bot.core.tasks import ChunkResult
 from bot.core.undo import Snapshot, UndoEntry, UndoResult, plan_undo
-from bot.sgp.models import ChunkResult
 from tests.unit.factories import task
 
 AT = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.commands import Assign, Help, Me, SlackUser, UsageError, WhoAmI
 from bot.core.extract import Extracted
-from bot.core.grammar import Assign, Help, Me, SlackUser, UsageError, WhoAmI
 from bot.core.mention import parse_mention, strip_bot_mention
 
 ONE = Extracted("eval_1", ("t1", "t2"), ("eval_1",))
