@@ -1,20 +1,76 @@
-"""Shared fixtures. Store fixtures: the same tests run on fakeredis and on a real Redis."""
+"""Shared configuration: markers by directory, the Hypothesis profile, the store fixtures.
+
+Store fixtures: the same tests run on fakeredis and on a real Redis.
+"""
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from uuid import uuid4
 
 import fakeredis
 import pytest
+from _pytest.terminal import TerminalReporter
+from hypothesis import HealthCheck, settings
 from redis.asyncio import Redis
 
 from bot.store import Store
 
 #: Fixtures for tests that run `python -m bot` as a process (the `fakes` fixture).
 pytest_plugins = ["tests.e2e.processes"]
+
+# ---------------------------------------------------------------------------------------------
+# Hypothesis: the same examples on every run, and never a failure because a machine is slow
+# ---------------------------------------------------------------------------------------------
+
+settings.register_profile(
+    "ci",
+    derandomize=True,  # examples chosen from each test's name: a rerun sees the same inputs
+    database=None,  # nothing remembered between runs, so a run never depends on the last one
+    deadline=None,  # a slow or busy machine is not a bug
+    suppress_health_check=[HealthCheck.too_slow],  # the only health check that measures time
+    max_examples=100,
+    print_blob=True,
+)
+#: `HYPOTHESIS_PROFILE=explore`: random examples, more of them, for hunting new failures.
+settings.register_profile(
+    "explore", settings.get_profile("ci"), derandomize=False, max_examples=500
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# ---------------------------------------------------------------------------------------------
+# Markers by directory, so that `pytest -m "not e2e"` is the quick run
+# ---------------------------------------------------------------------------------------------
+
+TESTS = Path(__file__).parent
+#: The marker each directory's tests get; `bench` starts HTTP servers, like integration tests.
+KINDS = {"unit": "unit", "integration": "integration", "bench": "integration", "e2e": "e2e"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        if path.is_relative_to(TESTS):
+            kind = KINDS.get(path.relative_to(TESTS).parts[0])
+            if kind is not None:
+                item.add_marker(kind)
+
+
+def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:
+    """One line per reason for the skipped tests, so a failure below stays on the screen."""
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    if reasons:
+        summary = "; ".join(f"{count} x {reason}" for reason, count in reasons.most_common())
+        terminalreporter.write_line(f"skipped: {summary}")
+
 
 # ---------------------------------------------------------------------------------------------
 # Store fixtures

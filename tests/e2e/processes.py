@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,10 +14,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import BOT_TOKEN, CONTRACT_VARIABLES, SGP_KEY, SIGNING_SECRET
-from tests.fakes.server import ServerThread, free_port
+from tests.e2e.conftest import (
+    BOT_TOKEN,
+    CONTRACT_VARIABLES,
+    SGP_KEY,
+    SIGNING_SECRET,
+    FakeServers,
+)
+from tests.fakes.server import free_port
 from tests.fakes.sgp_server import FakeSGP
 from tests.fakes.slack_server import FakeSlack
+from tests.fakes.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,15 +58,11 @@ class Fakes:
 
 
 @pytest.fixture
-def fakes() -> Iterator[Fakes]:
-    slack = FakeSlack(bot_token=BOT_TOKEN)
-    slack_server = ServerThread(slack.app).start()
-    slack.base_url = slack_server.url
-    sgp = FakeSGP(api_key=SGP_KEY)
-    sgp_server = ServerThread(sgp.app).start()
-    yield Fakes(slack, sgp_server.url, sgp)
-    slack_server.stop()
-    sgp_server.stop()
+def fakes(fake_servers: FakeServers) -> Iterator[Fakes]:
+    """Fresh fakes for a bot process, behind the session's two fake servers."""
+    slack, sgp = fake_servers.fresh()
+    yield Fakes(slack, fake_servers.sgp_server.url, sgp)
+    fake_servers.clear()
 
 
 @dataclass
@@ -88,16 +90,17 @@ def bot_process(cwd: Path, env: dict[str, str], *args: str) -> Iterator[BotProce
         text=True,
     )
     running = BotProcess(process, f"http://127.0.0.1:{port}")
+
+    def serving() -> bool:
+        try:
+            httpx.get(f"{running.url}/healthz", timeout=1)
+        except httpx.TransportError:
+            assert process.poll() is None, "the bot exited"
+            return False
+        return True
+
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"{running.url}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, "the bot exited"
-                assert time.monotonic() < deadline, "the bot did not start serving"
-                time.sleep(0.1)
+        wait_until(serving, what="the bot to serve /healthz", timeout=20)
         yield running
     finally:
         process.send_signal(signal.SIGTERM)

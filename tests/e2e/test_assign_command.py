@@ -12,6 +12,7 @@ import httpx
 from bot.slack.ui_ids import Action
 from tests.e2e.conftest import ADMIN, LEAD, Bot
 from tests.e2e.slack_requests import sign
+from tests.fakes.waiting import wait_until
 
 ALICE = "UALICE"
 BOB = "UBOB"
@@ -138,7 +139,7 @@ def test_cancel_never_calls_the_api(bot: Bot) -> None:
     # A late Confirm on the same preview finds it gone.
     later = bot.last_response(confirm(bot, token))
     assert "already cancelled" in text_of(later)
-    time.sleep(0.2)
+    bot.settle()
     assert bot.sgp.batch_assign_calls() == []
     assert bot.slack.calls_to("chat.postMessage") == []
 
@@ -153,7 +154,7 @@ def test_double_click_runs_once(bot: Bot) -> None:
     again = bot.last_response(second)
     assert "already confirmed" in text_of(again)
     assert again["replace_original"] is False, "the second click must not hide the progress"
-    time.sleep(0.3)
+    bot.settle()
     assert len(bot.sgp.batch_assign_calls()) == 1
     summaries = [
         c
@@ -189,7 +190,7 @@ def test_expired_confirmation_is_refused(bot: Bot) -> None:
         return expired
 
     assert bot.in_store(expire) == 1
-    time.sleep(0.05)
+    wait_until(lambda: bot.in_store(expire) == 0, what="the confirmation to expire")
     answer = bot.last_response(confirm(bot, token))
     assert "expired" in text_of(answer)
     assert answer["replace_original"] is True, "the stale buttons go away"
@@ -365,7 +366,7 @@ def test_forged_and_stale_signatures_are_rejected_with_no_effect(bot: Bot) -> No
         assert bot.sender.post(body, headers=headers).status_code == 401
     for headers in (sign("not-the-secret", click), {"Content-Type": missing["Content-Type"]}):
         assert bot.sender.post(click, headers=headers).status_code == 401
-    time.sleep(0.2)
+    bot.settle()
     assert bot.slack.posts_to("forged") == []
     assert bot.slack.calls == []
     assert bot.sgp.requests == []

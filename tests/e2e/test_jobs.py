@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 
 from bot.slack.ui_ids import Action
 from bot.store.connection import Store
-from tests.e2e.conftest import BOT_TOKEN, LEAD, SGP_KEY, SIGNING_SECRET, Bot
+from tests.e2e.conftest import BOT_TOKEN, LEAD, SGP_KEY, SIGNING_SECRET, Bot, jobs_waiting
 from tests.e2e.processes import bare_environment
 from tests.e2e.test_assign_command import ALICE, button, preview_for, text_of
 from tests.fakes.server import free_port
@@ -192,9 +192,17 @@ def queue_job(bot: Bot) -> str:
     return key
 
 
-def assert_completed_once(bot: Bot, key: str) -> None:
-    bot.slack.wait_for(lambda: summaries(bot), timeout=60, what="the summary")
-    time.sleep(1)  # a duplicate summary, if any, would show by now
+def assert_completed_once(bot: Bot, key: str, redis_url: str) -> None:
+    """Called once every process has stopped: what they did is final, a duplicate would show."""
+
+    async def waiting() -> int:
+        redis = Redis.from_url(redis_url, decode_responses=True)
+        try:
+            return await jobs_waiting(redis, bot.runtime.worker.jobs.stream)
+        finally:
+            await redis.aclose()
+
+    assert asyncio.run(waiting()) == 0, "the job is done, nothing is left in the queue"
     assert len(summaries(bot)) == 1
     assert all(
         bot.sgp.task("eval_1", f"t{i}")["assigned_to"] == "user-alice"  # type: ignore[index]
@@ -221,12 +229,14 @@ def interrupt_a_worker_mid_job(
         interrupt(bot, first)
         second = start_worker(bot, url, prefix, tmp_path)
         try:
-            assert_completed_once(bot, key)
+            bot.slack.wait_for(lambda: summaries(bot), timeout=60, what="the summary")
         finally:
-            second.send_signal(signal.SIGTERM)
+            second.send_signal(signal.SIGTERM)  # it finishes what it holds, then exits
             second.wait(timeout=30)
     finally:
         first.kill()
+    bot.server.stop()  # and the web process's answers under way finish
+    assert_completed_once(bot, key, url)
 
 
 @pytest.mark.real_redis

@@ -6,7 +6,6 @@ its own registry or in the process's shared one.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -52,11 +51,17 @@ class Meter:
     def wait_moved(
         self, name: str, at_least: float = 1, timeout: float = 10, **labels: str
     ) -> float:
-        deadline = time.monotonic() + timeout
-        while (moved := self.moved(name, **labels)) < at_least:
-            assert time.monotonic() < deadline, f"{name}{labels} moved {moved}, not {at_least}"
-            time.sleep(0.05)
-        return moved
+        moved: list[float] = []  # each scrape's value, for the message if it never gets there
+
+        def enough() -> bool:
+            moved.append(self.moved(name, **labels))
+            return moved[-1] >= at_least
+
+        try:
+            wait_until(enough, what=name, timeout=timeout)
+        except AssertionError:
+            raise AssertionError(f"{name}{labels} moved {moved[-1]}, not {at_least}") from None
+        return moved[-1]
 
 
 def requests_of(surface: str, outcome: str) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.outcome import summarize
+from bot.core.tasks import AssignedTask, ChunkResult
 from bot.core.undo import Snapshot, UndoEntry
-from bot.sgp.models import ChunkResult, TaskResponse
 from bot.slack import blocks
 from bot.slack.ui_ids import Action, Block, Callback
 from tests.e2e.conftest import ADMIN, LEAD, Bot
@@ -137,7 +137,7 @@ def summary_message(undo_id: str, ts: str = "1700000000.000100") -> dict[str, An
     ids = ["t1", "t2", "t3", "t4"]
     request = make_confirmation(("user-new", None, ids))
     tasks = tuple(
-        TaskResponse.model_validate(
+        AssignedTask.model_validate(
             {
                 "id": i,
                 "task_type": "EVALUATION_ANNOTATION",

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.core.job import Job
-from bot.jobs.queue import JobQueue
+from bot.jobs.queue import ClaimedJob, JobQueue
 from bot.jobs.worker import MAX_DELIVERIES, Worker
 from bot.store import Store
 from tests.conftest import StoreFactory
+from tests.fakes.waiting import eventually
 from tests.unit.factories import confirmation
 
 LEASE_MS = 300
@@ -28,11 +30,28 @@ def jobs_of(store: Store) -> JobQueue:
     return JobQueue(store.redis, store.key)
 
 
-async def until(condition: object, seconds: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():  # type: ignore[operator]
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
+class WatchedQueue(JobQueue):
+    """A queue that notes when each claim began: proof that a worker looked (again) after then."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store.redis, store.key)
+        self.claims: list[float] = []
+
+    async def claim(self, consumer: str, lease_ms: int, block_ms: int) -> ClaimedJob | None:
+        self.claims.append(asyncio.get_running_loop().time())
+        return await super().claim(consumer, lease_ms, block_ms)
+
+    def looked_after(self, moment: float) -> bool:
+        return any(started > moment for started in self.claims)
+
+
+async def until(condition: Callable[[], object], seconds: float = 5.0) -> None:
+    await eventually(condition, "the condition", seconds)
+
+
+def lease_out_from_now() -> float:
+    """When an entry delivered up to now has been idle past its lease: a takeover is possible."""
+    return asyncio.get_running_loop().time() + LEASE_MS / 1000
 
 
 async def test_two_workers_run_each_job_once(store: Store, make_store: StoreFactory) -> None:
@@ -44,12 +63,15 @@ async def test_two_workers_run_each_job_once(store: Store, make_store: StoreFact
 
     other = make_store(prefix=store.prefix, new_connection=True)
     stop = asyncio.Event()
-    workers = [Worker(jobs_of(s), process, lease_ms=LEASE_MS, block_ms=50) for s in (store, other)]
+    queues = [WatchedQueue(s) for s in (store, other)]
+    workers = [Worker(queue, process, lease_ms=LEASE_MS, block_ms=50) for queue in queues]
     running = [asyncio.create_task(w.run(stop)) for w in workers]
     for i in range(8):
         await jobs_of(store).enqueue(job(f"j{i}"))
     await until(lambda: len(runs) == 8)
-    await asyncio.sleep(LEASE_MS / 1000 * 1.5)  # long enough for a wrong takeover to show
+    # A wrong takeover (a job run but not acked) shows once both workers look past the lease.
+    possible = lease_out_from_now()
+    await until(lambda: all(queue.looked_after(possible) for queue in queues))
     stop.set()
     await asyncio.gather(*running)
     assert set(runs.values()) == {1}
@@ -57,20 +79,25 @@ async def test_two_workers_run_each_job_once(store: Store, make_store: StoreFact
 
 async def test_a_long_job_keeps_its_lease(store: Store, make_store: StoreFactory) -> None:
     runs: Counter[str] = Counter()
+    release = asyncio.Event()
 
     async def slow(job: Job, deliveries: int) -> None:
         runs[job.id] += 1
-        await asyncio.sleep(LEASE_MS / 1000 * 4)
+        await release.wait()
 
     other = make_store(prefix=store.prefix, new_connection=True)
     stop = asyncio.Event()
     first = Worker(jobs_of(store), slow, lease_ms=LEASE_MS, block_ms=50)
-    second = Worker(jobs_of(other), slow, lease_ms=LEASE_MS, block_ms=50)
+    watched = WatchedQueue(other)
+    second = Worker(watched, slow, lease_ms=LEASE_MS, block_ms=50)
     await jobs_of(store).enqueue(job("long"))
     running = [asyncio.create_task(first.run(stop))]
     await until(lambda: runs["long"] == 1)
     running.append(asyncio.create_task(second.run(stop)))
-    await asyncio.sleep(LEASE_MS / 1000 * 4)
+    # Twice the lease: without renewals the job would have been idle long enough to be taken.
+    possible = lease_out_from_now() + LEASE_MS / 1000
+    await until(lambda: watched.looked_after(possible))
+    release.set()
     stop.set()
     await asyncio.gather(*running)
     assert runs["long"] == 1

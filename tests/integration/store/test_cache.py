@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -11,6 +9,7 @@ from redis.backoff import NoBackoff
 
 from bot.store import Store, StoreUnavailable
 from tests.fakes.server import free_port
+from tests.fakes.waiting import eventually
 
 
 async def test_values_round_trip_with_their_ttl(store: Store) -> None:
@@ -27,8 +26,14 @@ async def test_values_round_trip_with_their_ttl(store: Store) -> None:
 async def test_entries_expire(store: Store) -> None:
     await store.cache.put("groups", "S1", [], ttl_seconds=1)
     assert await store.cache.get("groups", "S1") == []
-    await asyncio.sleep(1.2)
-    assert await store.cache.get("groups", "S1") is None
+    key = store.cache.key("groups", "S1")
+    assert 0 < await store.redis.pttl(key) <= 1000
+    await store.redis.pexpire(key, 1)  # the second it was given, run out now
+
+    async def missing() -> bool:
+        return await store.cache.get("groups", "S1") is None
+
+    await eventually(missing, "the entry to expire")
 
 
 async def test_no_ttl_stores_nothing_and_garbage_reads_as_missing(store: Store) -> None:

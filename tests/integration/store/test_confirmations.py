@@ -13,6 +13,7 @@ import pytest
 from bot.core.confirmation import Assignee, Confirmation, Share
 from bot.store import ENDING_TTL_SECONDS, Ending, Store
 from tests.conftest import StoreFactory
+from tests.fakes.waiting import eventually
 
 TTL = 900
 
@@ -131,8 +132,13 @@ async def test_concurrent_takes_from_two_connections_have_one_winner(
 
 async def _expire_now(store: Store, token: str) -> None:
     """Make the key expire in 1 ms instead of waiting out the TTL (keeps the suite fast)."""
-    assert await store.redis.pexpire(store.confirmations.key(token), 1)
-    await asyncio.sleep(0.05)
+    key = store.confirmations.key(token)
+    assert await store.redis.pexpire(key, 1)
+    await eventually(lambda: _gone(store, key), "the confirmation to expire")
+
+
+async def _gone(store: Store, key: str) -> bool:
+    return not await store.redis.exists(key)
 
 
 async def test_expired_is_gone_without_ending(store: Store) -> None:

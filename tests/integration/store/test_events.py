@@ -9,6 +9,7 @@ import pytest
 from bot.store import Store
 from bot.store.events import SEEN_TTL_SECONDS
 from tests.conftest import StoreFactory
+from tests.fakes.waiting import eventually
 
 
 async def test_first_delivery_then_retries(store: Store) -> None:
@@ -27,8 +28,9 @@ async def test_the_mark_lives_under_the_prefix_and_expires(store: Store) -> None
 
 async def test_after_expiry_the_event_counts_as_new(store: Store) -> None:
     await store.events.first_delivery("Ev01")
-    await store.redis.pexpire(store.events.key("Ev01"), 1)
-    await asyncio.sleep(0.05)
+    key = store.events.key("Ev01")
+    await store.redis.pexpire(key, 1)
+    await eventually(lambda: _gone(store, key), "the mark to expire")
     assert await store.events.first_delivery("Ev01") is True
 
 
@@ -52,3 +54,7 @@ async def test_prefixes_keep_bots_apart(store: Store, make_store: StoreFactory) 
 async def test_odd_event_ids_are_refused(store: Store, event_id: str) -> None:
     with pytest.raises(ValueError):
         await store.events.first_delivery(event_id)
+
+
+async def _gone(store: Store, key: str) -> bool:
+    return not await store.redis.exists(key)

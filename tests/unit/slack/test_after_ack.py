@@ -50,14 +50,18 @@ async def test_a_failure_is_logged_with_its_name(caplog: pytest.LogCaptureFixtur
 
 
 async def test_drain_lets_slow_work_finish() -> None:
-    after, finished = AfterAck(), []
+    after, finished, release = AfterAck(), [], asyncio.Event()
 
     async def slow() -> None:
-        await asyncio.sleep(0.2)
+        await release.wait()
         finished.append("slow")
 
     after.start(slow(), "slow")
-    await after.drain(5)
+    draining = asyncio.create_task(after.drain(60))
+    await asyncio.sleep(0)  # the drain has begun
+    assert not draining.done() and finished == [], "it waits for the work under way"
+    release.set()
+    await draining
     assert finished == ["slow"] and after.running() == 0
 
 
