@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.job import Job
 from bot.core.outcome import Summary
+from bot.core.readback import assignment_of, build_metadata
 from bot.slack import blocks
 from bot.slack.report import Reporter
 from bot.slack.surfaces import Progress, surface_for
@@ -27,7 +28,7 @@ class SlackPublisher:
 
     async def publish(self, job: Job, summary: Summary, undo_id: str | None) -> str | None:
         confirmation = job.confirmation
-        publication = await Reporter(self.client, self.csv_threshold).publish(
+        publication = await Reporter(self.client, self.csv_threshold, job.id).publish(
             summary,
             confirmation.channel_id,
             confirmation.thread_ts,
@@ -35,7 +36,11 @@ class SlackPublisher:
             undo_id=undo_id,
         )
         surface = surface_for(job.surface, self.client)
-        await surface.show(blocks.result_blocks(summary, publication), blocks.summary_text(summary))
+        await surface.show(
+            blocks.result_blocks(summary, publication),
+            blocks.summary_text(summary),
+            metadata=build_metadata(assignment_of(summary, job.id, "result")),
+        )
         return publication.permalink
 
     async def nothing_assigned(self, job: Job, summary: Summary) -> None:

@@ -8,6 +8,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.outcome import Summary
+from bot.core.readback import Part, assignment_of, build_metadata
 from bot.slack import blocks
 from bot.slack import mrkdwn as md
 from bot.slack.publication import Publication
@@ -21,9 +22,16 @@ NOT_ALLOWED_TO_POST = frozenset(
 
 
 class Reporter:
-    def __init__(self, client: AsyncWebClient, csv_threshold: int) -> None:
+    """Posts one job's outcome; every message carries the job's metadata (`bot.core.readback`),
+    so a shortcut or a mention on it later reads the assignment exactly."""
+
+    def __init__(self, client: AsyncWebClient, csv_threshold: int, job_id: str) -> None:
         self.client = client
         self.csv_threshold = csv_threshold
+        self.job_id = job_id
+
+    def metadata(self, summary: Summary, part: Part) -> dict[str, object]:
+        return build_metadata(assignment_of(summary, self.job_id, part))
 
     async def publish(
         self,
@@ -42,6 +50,7 @@ class Reporter:
                 text=blocks.summary_text(summary),
                 blocks=blocks.summary_blocks(summary, retry_job_id=retry_job_id, undo_id=undo_id),
                 unfurl_links=False,
+                metadata=self.metadata(summary, "summary"),
             )
         except SlackApiError as exc:
             publication.post_error = str(exc.response.get("error", "unknown_error"))
@@ -83,6 +92,7 @@ class Reporter:
                     text="Task details",
                     blocks=message,
                     unfurl_links=False,
+                    metadata=self.metadata(summary, "detail"),
                 )
         except SlackApiError as exc:
             log.warning("could not post details in %s: %s", channel_id, exc.response.get("error"))
@@ -102,6 +112,7 @@ class Reporter:
                     ),
                     blocks=blocks.assignee_dm_blocks(summary, share, permalink),
                     unfurl_links=False,
+                    metadata=self.metadata(summary, "dm"),
                 )
             except SlackApiError as exc:
                 log.warning("could not DM %s: %s", slack_user, exc.response.get("error"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -35,10 +36,13 @@ class ResponseUrlSurface:
     def __init__(self, url: str) -> None:
         self.webhook = AsyncWebhookClient(url)
 
-    async def show(self, content: blocks.Blocks, text: str) -> None:
+    async def show(
+        self, content: blocks.Blocks, text: str, *, metadata: dict[str, Any] | None = None
+    ) -> None:
+        """`metadata`: the assignment's (`bot.core.readback`), on the final message."""
         try:
             response = await self.webhook.send(
-                replace_original=True, blocks=content, text=text[:300]
+                replace_original=True, blocks=content, text=text[:300], metadata=metadata
             )
         except Exception as exc:  # network: the requester misses an update, nothing more
             log.warning("could not update the requester's message: %s", type(exc).__name__)
@@ -60,7 +64,10 @@ class ViewSurface:
         self.client = client
         self.view_id = view_id
 
-    async def show(self, content: blocks.Blocks, text: str) -> None:
+    async def show(
+        self, content: blocks.Blocks, text: str, *, metadata: dict[str, Any] | None = None
+    ) -> None:
+        """A view has no message metadata: `metadata` is not shown anywhere."""
         try:
             await self.client.views_update(view_id=self.view_id, view=modals.status_view(content))
         except SlackApiError as exc:
@@ -72,7 +79,9 @@ class NoSurface:
 
     progress_updates: int | None = 0
 
-    async def show(self, content: blocks.Blocks, text: str) -> None:
+    async def show(
+        self, content: blocks.Blocks, text: str, *, metadata: dict[str, Any] | None = None
+    ) -> None:
         return None
 
 

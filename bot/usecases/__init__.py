@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.core.authz import AccessPolicy
+from bot.core.readback import DEFAULT_APP_HOST
 from bot.metrics import Metrics
 from bot.store.connection import Store
 from bot.usecases.access import Access
 from bot.usecases.assigning import Assigning, AssigningConfig
 from bot.usecases.audit import Auditing
+from bot.usecases.evaluations import Evaluations
 from bot.usecases.people import People
 from bot.usecases.ports import EmailDirectory, GroupDirectory, JobBoard, Platform
 from bot.usecases.undo import Undoing
@@ -33,6 +35,8 @@ class UseCases:
     undo: Undoing
     audit: Auditing
     metrics: Metrics
+    #: Evaluation overviews (unfurls) and the open tasks of a past assignment (reassign).
+    evaluations: Evaluations
 
 
 def build_usecases(
@@ -46,8 +50,10 @@ def build_usecases(
     groups: GroupDirectory | None = None,
     emails: EmailDirectory | None = None,
     clock: Callable[[], datetime] = utc_now,
+    app_host: str = DEFAULT_APP_HOST,
 ) -> UseCases:
-    """`policy.admins` is the one list of admins; `emails` turns on matching by email."""
+    """`policy.admins` is the one list of admins; `emails` turns on matching by email;
+    `app_host` is the platform web app's host, whose links are unfurled."""
     config = config or AssigningConfig()
     access = Access(policy, groups)
     people = People(
@@ -80,4 +86,5 @@ def build_usecases(
         clock=clock,
         listing_seconds=config.listing_seconds,
     )
-    return UseCases(access, people, assigning, undo, audit, metrics)
+    evaluations = Evaluations(platform, store.cache, jobs, app_host=app_host)
+    return UseCases(access, people, assigning, undo, audit, metrics, evaluations)

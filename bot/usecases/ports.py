@@ -11,6 +11,7 @@ from typing import Protocol
 
 from bot.core.job import Job
 from bot.core.outcome import Summary
+from bot.core.readback import EvaluationOverview
 from bot.core.tasks import ChunkResult, ListedTask
 
 
@@ -37,6 +38,9 @@ class Platform(Protocol):
     @property
     def chunk_size(self) -> int: ...
 
+    @property
+    def concurrency(self) -> int: ...
+
     async def assign_chunk(
         self, evaluation_id: str, chunk: Sequence[str], assigned_to: str | None
     ) -> ChunkResult: ...
@@ -47,11 +51,13 @@ class Platform(Protocol):
 
     async def list_evaluation_tasks(self, evaluation_id: str) -> list[ListedTask]: ...
 
+    async def get_evaluation(self, evaluation_id: str) -> EvaluationOverview:
+        """Name, status and counts (`GET /v4/evaluations/{id}`: the SDK's, not the spec's)."""
+        ...
+
     async def get_user_info(self) -> KeyOwner: ...
 
-    async def list_organization_users(
-        self, organization_id: str
-    ) -> Sequence[OrganizationUser]: ...
+    async def list_organization_users(self, organization_id: str) -> Sequence[OrganizationUser]: ...
 
 
 class GroupsUnavailable(Exception):

@@ -37,7 +37,7 @@ BOT_USER = {
     "organization_id": "org_fake",
 }
 
-FakeRoute = Literal["batch-assign", "user-info", "org-users", "test-case-results"]
+FakeRoute = Literal["batch-assign", "user-info", "org-users", "test-case-results", "evaluation"]
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 100
 
@@ -97,6 +97,8 @@ class FakeSGP:
         self._tasks: dict[str, dict[str, dict[str, Any]]] = {}
         self._assigned_elsewhere: dict[str, str] = {}
         self._org_users: list[dict[str, Any]] = []
+        #: GET /v4/evaluations/{id}: name and status per evaluation (counts come from its tasks).
+        self._evaluations: dict[str, dict[str, Any]] = {}
         #: When set, listings return at most this many items a page whatever `limit` asks.
         self.page_cap: int | None = None
         self._scripted: dict[FakeRoute, deque[_Scripted]] = {
@@ -104,6 +106,7 @@ class FakeSGP:
             "user-info": deque(),
             "org-users": deque(),
             "test-case-results": deque(),
+            "evaluation": deque(),
         }
         self.app = Starlette(
             routes=[
@@ -118,6 +121,7 @@ class FakeSGP:
                     methods=["PATCH"],
                 ),
                 Route("/user-info", self._user_info, methods=["GET"]),
+                Route("/v4/evaluations/{evaluation_id}", self._evaluation, methods=["GET"]),
                 Route(
                     "/v4/organizations/{organization_id}/users",
                     self._organization_users,
@@ -133,10 +137,19 @@ class FakeSGP:
 
     # --- test controls -------------------------------------------------------------------
 
-    def add_evaluation(self, evaluation_id: str) -> None:
-        """Make an evaluation exist, even with no tasks (so its batch-assign is not a 404)."""
+    def add_evaluation(
+        self, evaluation_id: str, *, name: str | None = None, status: str = "PENDING"
+    ) -> None:
+        """Make an evaluation exist, even with no tasks (so its batch-assign is not a 404).
+
+        `name` and `status` are what GET /v4/evaluations/{id} answers (the name defaults).
+        """
         with self._lock:
             self._tasks.setdefault(evaluation_id, {})
+            self._evaluations[evaluation_id] = {
+                "name": name or f"Evaluation {evaluation_id}",
+                "status": status,
+            }
 
     def add_tasks(self, evaluation_id: str, task_ids: Iterable[str], **fields: Any) -> None:
         """Seed tasks: PENDING EVALUATION_ANNOTATION tasks with a GENERATION entity.
@@ -183,6 +196,18 @@ class FakeSGP:
         suffix = "/users" if route == "org-users" else "/test-case-results"
         with self._lock:
             return [r for r in self.requests if r.method == "GET" and r.path.endswith(suffix)]
+
+    def evaluation_calls(self, evaluation_id: str) -> list[RecordedRequest]:
+        """The GET /v4/evaluations/{id} requests for one evaluation."""
+        path = f"/v4/evaluations/{evaluation_id}"
+        with self._lock:
+            return [r for r in self.requests if r.method == "GET" and r.path == path]
+
+    def set_status(self, evaluation_id: str, task_ids: Iterable[str], status: str) -> None:
+        """Annotators at work: these tasks now have `status` (e.g. COMPLETED)."""
+        with self._lock:
+            for task_id in task_ids:
+                self._tasks[evaluation_id][task_id]["status"] = status
 
     def fail_next(
         self,
@@ -293,6 +318,44 @@ class FakeSGP:
                 return JSONResponse({"detail": f"Task {task_id} not found"}, status_code=404)
             [task] = self._assign(evaluation_id, [task_id], assigned_to)
             return JSONResponse(task)
+
+    async def _evaluation(self, request: Request) -> Response:
+        """GET /v4/evaluations/{id}, shaped like the SDK's EvaluationResponse (not in the spec):
+        the counts are of the evaluation's tasks, completed ones being COMPLETED or FIXED."""
+        evaluation_id = str(request.path_params["evaluation_id"])
+        self._record(request, None, evaluation_id)
+        with self._count_in_flight():
+            await asyncio.sleep(self.latency_per_request)
+            scripted = self._take_scripted("evaluation")
+            if scripted is not None and scripted.status is not None:
+                return self._scripted_response(scripted)
+            if request.headers.get("x-api-key") != self.api_key:
+                return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+            with self._lock:
+                tasks = self._tasks.get(evaluation_id)
+                statuses = [t["status"] for t in (tasks or {}).values()]
+                shown = dict(self._evaluations.get(evaluation_id) or {})
+            if tasks is None:
+                return JSONResponse(
+                    {"detail": f"Evaluation {evaluation_id} not found"}, status_code=404
+                )
+            return JSONResponse(
+                {
+                    "id": evaluation_id,
+                    "account_id": ACCOUNT_ID,
+                    "application_spec_id": "app_fake",
+                    "name": shown.get("name", f"Evaluation {evaluation_id}"),
+                    "description": "",
+                    "status": shown.get("status", "PENDING"),
+                    "completed_test_case_result_count": sum(
+                        s in ("COMPLETED", "FIXED") for s in statuses
+                    ),
+                    "total_test_case_result_count": len(statuses),
+                    "created_at": _iso(datetime.now(UTC)),
+                    "created_by_user_id": "user_creator",
+                    "tags": None,
+                }
+            )
 
     async def _user_info(self, request: Request) -> Response:
         self._record(request, None, None)

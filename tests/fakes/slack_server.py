@@ -55,7 +55,9 @@ class FakeSlack:
         self.downloads: list[str] = []
         self.user_names: dict[str, str] = {}  # users.info display names
         self.user_emails: dict[str, str] = {}  # users.info profile.email (users:read.email)
-        self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # conversations.replies
+        #: Messages of conversations.history / .replies: added by tests, or posted by the bot
+        #: (chat.postMessage keeps its metadata, which Slack returns with include_all_metadata).
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         # usergroups.list / usergroups.users.list: group id -> (handle, member ids)
         self.usergroups: dict[str, tuple[str, list[str]]] = {}
         self._lock = threading.Lock()
@@ -159,6 +161,8 @@ class FakeSlack:
             }
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            if method == "chat.postMessage":
+                self._keep_posted(args, ts)
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
         if method == "chat.getPermalink":
             ts = str(args.get("message_ts", "")).replace(".", "")
@@ -167,10 +171,9 @@ class FakeSlack:
                 "permalink": f"https://fake.slack.com/archives/{args.get('channel')}/p{ts}",
             }
         if method == "conversations.replies":
-            message = self.messages.get((str(args.get("channel")), str(args.get("ts"))))
-            if message is None:
-                return {"ok": False, "error": "thread_not_found"}
-            return {"ok": True, "messages": [message], "has_more": False}
+            return self._replies(args)
+        if method == "conversations.history":
+            return self._history(args)
         if method == "usergroups.list":
             groups = [
                 {"id": group_id, "handle": handle, "name": handle.title()}
@@ -209,6 +212,62 @@ class FakeSlack:
             return {"ok": True, "user": {"id": user_id, "name": name, "profile": profile}}
         return {"ok": True}
 
+    def _keep_posted(self, args: dict[str, Any], ts: str) -> None:
+        """A message the bot posted, as Slack keeps it (its metadata included)."""
+        message: dict[str, Any] = {
+            "type": "message",
+            "ts": ts,
+            "user": self.bot_user_id,
+            "bot_id": "BBOT",
+            "text": args.get("text", ""),
+            "blocks": args.get("blocks") or [],
+        }
+        for key in ("thread_ts", "metadata"):
+            if args.get(key):
+                message[key] = args[key]
+        with self._lock:
+            self.messages[(str(args.get("channel")), ts)] = message
+
+    def _in_channel(self, channel: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """The channel's messages within oldest/latest (inclusive or not), oldest first.
+
+        Metadata is left out unless `include_all_metadata` is set, as Slack does.
+        """
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or 1e12)
+        inclusive = _flag(args.get("inclusive"))
+        with_metadata = _flag(args.get("include_all_metadata"))
+        with self._lock:
+            found = [dict(m) for (c, _), m in self.messages.items() if c == channel]
+        kept = []
+        for message in sorted(found, key=lambda m: float(m["ts"])):
+            ts = float(message["ts"])
+            inside = oldest <= ts <= latest if inclusive else oldest < ts < latest
+            if inside or (not args.get("oldest") and not args.get("latest")):
+                if not with_metadata:
+                    message.pop("metadata", None)
+                kept.append(message)
+        return kept
+
+    def _replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, thread_ts = str(args.get("channel")), str(args.get("ts"))
+        if (channel, thread_ts) not in self.messages:
+            return {"ok": False, "error": "thread_not_found"}
+        thread = [
+            m
+            for m in self._in_channel(channel, args)
+            if m["ts"] == thread_ts or m.get("thread_ts") == thread_ts
+        ]
+        limit = int(args.get("limit") or 1000)
+        return {"ok": True, "messages": thread[:limit], "has_more": len(thread) > limit}
+
+    def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Top-level messages (and thread parents), newest first."""
+        channel = str(args.get("channel"))
+        top = [m for m in self._in_channel(channel, args) if m.get("thread_ts") in (None, m["ts"])]
+        top.reverse()
+        limit = int(args.get("limit") or 100)
+        return {"ok": True, "messages": top[:limit], "has_more": len(top) > limit}
+
     async def _response_url(self, request: Request) -> Response:
         body = json.loads(await request.body() or b"{}")
         with self._lock:
@@ -238,6 +297,11 @@ class FakeSlack:
         with self._lock:
             self.uploads[request.path_params["file_id"]] = await request.body()
         return Response("OK - uploaded")
+
+
+def _flag(value: Any) -> bool:
+    """A boolean argument as SDKs send it: true, "true" or "1"."""
+    return value is True or str(value).lower() in ("1", "true")
 
 
 async def _arguments(request: Request) -> dict[str, Any]:

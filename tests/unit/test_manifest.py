@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from bot.core.readback import DEFAULT_APP_HOST
 from bot.slack.ui_ids import COMMAND, Callback
 from tests.manifest_schema import manifest_errors
 
@@ -41,10 +42,18 @@ def test_http_manifest_routes_everything_to_slack_events() -> None:
         "app_mentions:read",
         "channels:history",
         "groups:history",
+        "links:read",
+        "links:write",
     }
     events = manifest["settings"]["event_subscriptions"]
     assert events["request_url"].endswith("/slack/events")
-    assert events["bot_events"] == ["app_mention"]
+    assert events["bot_events"] == ["app_mention", "link_shared"]
+
+
+def test_unfurl_domains_are_the_platform_app_the_bot_unfurls() -> None:
+    for manifest in MANIFESTS:
+        loaded = yaml.safe_load(manifest.read_text())
+        assert loaded["features"]["unfurl_domains"] == [DEFAULT_APP_HOST], manifest.name
 
 
 def test_shortcuts_match_the_listeners() -> None:

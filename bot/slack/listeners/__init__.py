@@ -9,9 +9,17 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import command, confirmation, mentions, modal, shortcuts, summary
+from bot.slack.listeners import (
+    command,
+    confirmation,
+    mentions,
+    modal,
+    shortcuts,
+    summary,
+    unfurls,
+)
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    for feature in (command, confirmation, mentions, modal, shortcuts, summary):
+    for feature in (command, confirmation, mentions, modal, shortcuts, summary, unfurls):
         feature.register(app, deps)
