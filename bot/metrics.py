@@ -27,7 +27,13 @@ from prometheus_client import (
 )
 
 Surface = Literal[
-    "command", "action", "view_submission", "shortcut", "message_action", "app_mention"
+    "command",
+    "action",
+    "view_submission",
+    "shortcut",
+    "message_action",
+    "app_mention",
+    "link_shared",
 ]
 RequestOutcome = Literal["ok", "usage_error", "refused", "error"]
 ConfirmationEvent = Literal["created", "confirmed", "cancelled", "expired"]

@@ -18,6 +18,7 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from bot.core.plan import chunked
+from bot.core.readback import EvaluationOverview
 from bot.core.tasks import AssignedTask, ChunkError, ChunkResult, ListedTask
 from bot.sgp.coalesce import Coalescer
 from bot.sgp.errors import SGPError, UnexpectedResponseError
@@ -182,7 +183,8 @@ class SGPClient:
         try:
             async with self._in_flight:
                 response, attempts = await self._send_batch_assign(evaluation_id, ids, assigned_to)
-            return ChunkResult(task_ids=ids, tasks=tuple(_tasks(response, attempts)))
+            tasks = tuple(_tasks(response, attempts))
+            return ChunkResult(ids, tasks, silent=response.content.strip() in (b"", b"null"))
         except SGPError as err:
             return ChunkResult(task_ids=ids, error=ChunkError(err.message, status=err.status))
 
@@ -193,6 +195,20 @@ class SGPClient:
         response, attempts = await self._transport.request("GET", "/user-info")
         try:
             return UserInfo.model_validate(json_body(response, attempts))
+        except ValidationError as err:
+            raise UnexpectedResponseError(first_problem(err), attempts=attempts) from err
+
+    async def get_evaluation(self, evaluation_id: str) -> EvaluationOverview:
+        """One evaluation's name, status and counts (GET /v4/evaluations/{evaluation_id}).
+
+        Not in the spec (spec/ documents batch-assign only): the official SDK's
+        `client.evaluations.retrieve`, whose `EvaluationResponse` has `name`, `status` (PENDING,
+        COMPLETED, FAILED) and `completed_` / `total_test_case_result_count`. Only those are read.
+        """
+        path = f"/v4/evaluations/{segment(evaluation_id, 'evaluation')}"
+        response, attempts = await self._transport.request("GET", path, evaluation_id=evaluation_id)
+        try:
+            return EvaluationOverview.model_validate(json_body(response, attempts))
         except ValidationError as err:
             raise UnexpectedResponseError(first_problem(err), attempts=attempts) from err
 
