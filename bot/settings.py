@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -30,6 +30,8 @@ HEADER_VARIABLES: tuple[str, ...] = (
 )
 
 BLANK: Final = "blank"
+#: The platform's app, whose links name evaluations (bot.core.ids.DEFAULT_PLATFORM_HOSTS).
+PLATFORM_HOSTS: Final = "app.sgp.scale.com"
 
 
 def header_value(value: object, *, required: bool) -> object:
@@ -82,6 +84,9 @@ class PlatformSettings(BaseSettings):
     concurrency: int = Field(default=4, ge=1, le=32, alias="ASSIGN_CONCURRENCY")
     max_task_ids: int = Field(default=10_000, ge=1, le=100_000, alias="ASSIGN_MAX_TASK_IDS")
 
+    # The hosts whose evaluation links are accepted (`*` for any), comma-separated.
+    platform_hosts_value: str = Field(default=PLATFORM_HOSTS, alias="ASSIGN_PLATFORM_HOSTS")
+
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
 
@@ -99,6 +104,19 @@ class PlatformSettings(BaseSettings):
     @classmethod
     def _strip_url(cls, value: object) -> object:
         return _stripped(value)
+
+    @field_validator("platform_hosts_value", mode="before")
+    @classmethod
+    def _hosts(cls, value: object) -> object:
+        """Lower-case host names; blank means the default."""
+        if not isinstance(value, str):
+            return value
+        hosts = [part.strip().lower() for part in value.split(",") if part.strip()]
+        return ",".join(hosts) or PLATFORM_HOSTS
+
+    @property
+    def platform_hosts(self) -> tuple[str, ...]:
+        return tuple(self.platform_hosts_value.split(","))
 
     @field_validator("log_format", mode="before")
     @classmethod
@@ -217,12 +235,33 @@ def load_settings(**overrides: object) -> Settings:
     return settings
 
 
-def load_platform_settings(**overrides: object) -> PlatformSettings:
-    """The command line's settings: only the platform's, so it runs with no Slack app at all."""
+#: Stands in for SGP_API_KEY when nothing will be sent (`assign --dry-run`).
+NO_KEY: Final = "not-needed-for-a-dry-run"
+
+
+def load_platform_settings(*, key_required: bool = True, **overrides: object) -> PlatformSettings:
+    """The command line's settings: only the platform's, so it runs with no Slack app at all.
+
+    Without `key_required` (a dry run sends nothing) a missing or blank SGP_API_KEY is no error.
+    """
     try:
         return PlatformSettings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
+        if not key_required and not [e for e in exc.errors() if not _missing_key(e)]:
+            return PlatformSettings(**{**overrides, "SGP_API_KEY": NO_KEY})  # type: ignore[arg-type]
         raise SettingsError("\n".join(_explain(exc))) from None
+
+
+def _missing_key(error: Any) -> bool:
+    return (
+        bool(error["loc"])
+        and error["loc"][0] == "SGP_API_KEY"
+        and error["type"]
+        in (
+            "missing",
+            BLANK,
+        )
+    )
 
 
 def _missing_line(name: str, blank: bool = False) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
@@ -128,11 +129,25 @@ async def _bolt_answer(handler: AsyncSlackRequestHandler, request: Request) -> R
     except Exception as exc:
         log.warning("dropped a request Bolt could not read: %s", type(exc).__name__)
         return PlainTextResponse(UNREADABLE, status_code=400)
+    if response.status_code == 404 and _is_event_delivery(await request.body()):
+        # Signed, but no listener takes this event type: Slack re-delivers an Events API
+        # delivery answered with anything but 2xx, so it is acknowledged and let go.
+        log.info("acknowledged an event no listener handles")
+        return Response(status_code=200)
     if response.status_code >= 500:
         # Bolt already ran the app's error handler, which logged it and told the person.
         log.warning("a request failed in Bolt (%d); answered 400", response.status_code)
         return PlainTextResponse(UNREADABLE, status_code=400)
     return response
+
+
+def _is_event_delivery(body: bytes) -> bool:
+    """An Events API delivery (JSON `"type": "event_callback"`), as opposed to an interaction."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and parsed.get("type") == "event_callback"
 
 
 def _metrics_endpoint(metrics: Metrics) -> Endpoint:

@@ -5,6 +5,9 @@ of ASSIGN_CHUNK_SIZE, ASSIGN_CONCURRENCY at a time), the same client and retry p
 same check of every requested id against what the platform returned. Only the platform's
 settings (SGP_*, ASSIGN_CHUNK_SIZE, ASSIGN_CONCURRENCY, ASSIGN_MAX_TASK_IDS, LOG_*) are read.
 
+A 401 or 403 stops the run at once (nothing more is sent); `--dry-run` needs no SGP_API_KEY.
+The platform's waits (Retry-After, up to 60 s as in the SDK) are announced on standard error.
+
 Exit status: 0 every task assigned (or a dry run that found nothing wrong), 1 anything not
 assigned, 2 a usage or configuration error (nothing was sent).
 """
@@ -23,9 +26,11 @@ from bot.cli.request import Request, UsageProblem, build_parser, read_request
 from bot.core.audit import audit_record
 from bot.core.confirmation import Assignee, Confirmation, even_shares
 from bot.core.outcome import Summary, summarize
+from bot.jobs.runner import assign_all
 from bot.logs import configure_logging, install_redaction
 from bot.platform import platform_client
 from bot.settings import PlatformSettings, SettingsError, load_platform_settings
+from bot.sgp.retry import MAX_RETRY_AFTER, patience
 from bot.usecases.audit import write_audit_line
 
 EXIT_OK: Final = 0
@@ -43,13 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # --help, or argparse's own usage error (status 2)
         return int(exit_.code or 0) if not isinstance(exit_.code, str) else EXIT_USAGE
     try:
-        settings = load_platform_settings()
+        settings = load_platform_settings(key_required=not args.dry_run)
     except SettingsError as exc:
         print(f"error: cannot run; fix these environment variables:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
     _configure_logging(settings)
     try:
-        request = read_request(args, settings.max_task_ids)
+        request = read_request(args, settings.max_task_ids, settings.platform_hosts)
     except UsageProblem as problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -99,22 +104,14 @@ def plan(request: Request) -> Confirmation:
 async def run(
     confirmation: Confirmation, settings: PlatformSettings, progress_to: TextIO
 ) -> Summary:
-    """Every share through the bot's client (chunks, concurrency, retries), then judged."""
+    """Every share through the bot's client and the jobs' rules (chunks, concurrency, retries,
+    a stop at the first 401 or 403, lost answers read back), then judged."""
     bar = ProgressBar(confirmation.task_count, progress_to)
     async with platform_client(settings) as sgp:
         bar.draw()
         try:
-            results = await asyncio.gather(
-                *(
-                    sgp.assign_chunked(
-                        confirmation.evaluation_id,
-                        share.task_ids,
-                        share.assignee.platform_user_id,
-                        on_chunk=bar.advance,
-                    )
-                    for share in confirmation.shares
-                )
-            )
+            with patience(MAX_RETRY_AFTER, on_wait=bar.waiting):
+                results = await assign_all(sgp, confirmation, on_chunk=bar.advance)
         finally:
             bar.close()
     return summarize(confirmation, results)
@@ -123,8 +120,6 @@ async def run(
 def _audit(confirmation: Confirmation, summary: Summary) -> None:
     """The bot's audit line (`bot.audit`), so a terminal run leaves the same trace in logs."""
     write_audit_line(audit_record(confirmation, summary, None, datetime.now(UTC)))
-
-
 
 
 __all__ = ["ProgressBar", "Request", "UsageProblem", "main", "plan", "run", "summary_table"]

@@ -77,6 +77,16 @@ class ProgressBar:
             self.failed_chunks += 1
         self.draw()
 
+    async def waiting(self, seconds: float, why: str) -> None:
+        """The retry policy's wait notice: said on its own line, on a terminal or not."""
+        if self.enabled:
+            self.stream.write("\n")
+        self.stream.write(
+            f"The platform answered {why}: waiting {seconds:,.1f} s before retrying.\n"
+        )
+        self.stream.flush()
+        self.draw()
+
     def line(self) -> str:
         share = self.done / self.total if self.total else 1.0
         filled = round(BAR_WIDTH * share)

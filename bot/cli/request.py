@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,11 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_request(args: argparse.Namespace, max_ids: int) -> Request:
-    """Validate every argument with the bot's own rules; all id problems are named."""
-    evaluation_id = ids.evaluation_id_from(args.evaluation)
+def read_request(
+    args: argparse.Namespace, max_ids: int, hosts: Collection[str] = ids.DEFAULT_PLATFORM_HOSTS
+) -> Request:
+    """Validate every argument with the bot's own rules; all id problems are named.
+
+    An evaluation link counts only on the platform's `hosts` (ASSIGN_PLATFORM_HOSTS).
+    """
+    evaluation_id = ids.evaluation_id_from(args.evaluation, hosts)
     if evaluation_id is None:
-        reason = ids.id_problem(args.evaluation.strip()) or "a link needs an /evaluations/<id> part"
+        reason = (
+            ids.link_host_problem(args.evaluation, hosts)
+            or ids.id_problem(args.evaluation.strip())
+            or "a link needs an /evaluations/<id> part"
+        )
         raise UsageProblem(f"{args.evaluation!r} is not an evaluation id or link: {reason}")
     try:
         given = _ids_from_file(args.ids_file, max_ids) if args.ids_file else _typed(args.ids)

@@ -8,8 +8,9 @@ beats a confusing 404 from the platform later.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Final
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 ID_MIN_LENGTH: Final = 1
 ID_MAX_LENGTH: Final = 128
@@ -24,6 +25,10 @@ _ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*")
 _ID_CHAR_RE: Final = re.compile(r"[A-Za-z0-9_.:\-]")
 _SLACK_USER_RE: Final = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 _EVALUATIONS_SEGMENT: Final = "evaluations"
+#: The platform's app, whose links name evaluations (ASSIGN_PLATFORM_HOSTS, by default).
+DEFAULT_PLATFORM_HOSTS: Final = ("app.sgp.scale.com",)
+#: Among the hosts, allows a link to any host.
+ANY_HOST: Final = "*"
 _URL_SCHEMES: Final = frozenset({"", "http", "https"})
 
 
@@ -61,13 +66,18 @@ def _unwrap_link(token: str) -> str | None:
     return url
 
 
-def _evaluation_id_in_url(url: str) -> str | None:
-    """The id segment after `/evaluations/` in a URL's path; query and fragment are ignored."""
+def _evaluation_id_in_url(url: str, hosts: Collection[str] | None) -> str | None:
+    """The id segment after `/evaluations/` in a URL's path; query and fragment are ignored.
+
+    With `hosts`, a link to another host names nothing (a path with no host at all still does).
+    """
     try:
-        parts = urlsplit(url)
+        parts = _split(url)
     except ValueError:
         return None
     if parts.scheme.lower() not in _URL_SCHEMES:
+        return None
+    if hosts is not None and parts.hostname is not None and not _allowed(parts.hostname, hosts):
         return None
     segments = parts.path.split("/")
     for index, segment in enumerate(segments[:-1]):
@@ -78,10 +88,24 @@ def _evaluation_id_in_url(url: str) -> str | None:
     return None
 
 
-def evaluation_id_from(token: str) -> str | None:
+def _split(url: str) -> SplitResult:
+    """`host.tld/path` pasted without a scheme still has a host; `evaluations/x` has none."""
+    if "://" in url or "." not in url.split("/", 1)[0]:
+        return urlsplit(url)
+    return urlsplit(f"//{url}")
+
+
+def _allowed(host: str, hosts: Collection[str]) -> bool:
+    allowed = {h.strip().lower() for h in hosts}
+    return ANY_HOST in allowed or host.lower() in allowed
+
+
+def evaluation_id_from(token: str, hosts: Collection[str] | None = None) -> str | None:
     """An evaluation id from a bare id or an evaluation URL (bare or Slack-escaped); else None.
 
     People paste whatever they have open: the id from an API response, or the page's address.
+    `hosts` (ASSIGN_PLATFORM_HOSTS) are the platform's; a link to any other host names no
+    evaluation. None accepts a link to any host.
     """
     token = token.strip()
     if is_valid_id(token):
@@ -89,7 +113,28 @@ def evaluation_id_from(token: str) -> str | None:
     url = _unwrap_link(token)
     if url is None or "/" not in url:
         return None
-    return _evaluation_id_in_url(url)
+    return _evaluation_id_in_url(url, hosts)
+
+
+def link_host_problem(token: str, hosts: Collection[str]) -> str | None:
+    """Why an evaluation link is refused: its host is not the platform's; None otherwise.
+
+    A phrase for a person, naming the host and the setting that lists the allowed ones.
+    """
+    url = _unwrap_link(token.strip())
+    if url is None or "/" not in url or _evaluation_id_in_url(url, None) is None:
+        return None
+    if _evaluation_id_in_url(url, hosts) is not None:
+        return None
+    try:
+        host = _split(url).hostname or "no host"
+    except ValueError:
+        host = "no host"
+    shown = ", ".join(sorted(hosts)) or "none"
+    return (
+        f"it links to {host}, not to the platform ({shown}); paste the evaluation id, or ask "
+        "whoever runs the bot to add the host to ASSIGN_PLATFORM_HOSTS"
+    )
 
 
 def slack_user_from(token: str) -> str | None:

@@ -8,23 +8,37 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from bot.core.confirmation import Assignee, Confirmation
-from bot.core.tasks import AssignedTask, ChunkResult
+from bot.core.tasks import AssignedTask, ChunkError, ChunkResult
 
 NOT_RETURNED_REASON = "the platform did not return it (unknown id, or not in this evaluation)"
 NO_ASSIGNEE_REASON = "the platform returned it without an assignee"
+NOT_SAID_REASON = "the platform did not say which tasks it assigned (it answered null)"
+CONTRADICTED_REASON = (
+    "uncertain: the platform's answer listed it more than once, with different assignees"
+)
+NOT_LISTED_REASON = "read back after the platform's answer: it is not in this evaluation"
+UNASSIGNED_ON_READ_BACK = "read back after the platform's answer: it has no assignee"
 #: Counted in place of a status or task type the platform's answer left out.
 UNKNOWN = "unknown"
+#: What an operator does about a 401 or 403: the key or the account is wrong for this work.
+AUTH_HINT = "check SGP_API_KEY / SGP_ACCOUNT_ID"
+#: Statuses that no retry and no other chunk can fix: a run stops at the first.
+AUTH_STATUSES: frozenset[int] = frozenset({401, 403})
+#: Statuses after which the platform may have done the work although its answer is unusable:
+#: none at all (timeout, reset), a success whose body could not be read, a gateway's timeout.
+ANSWER_LOST_STATUSES: frozenset[int | None] = frozenset({None, 200, 502, 504})
 
 
 class Verdict(StrEnum):
     ASSIGNED = "assigned"
     ASSIGNED_TO_OTHER = "assigned_to_other"
     NOT_RETURNED = "not_returned"
+    UNCERTAIN = "uncertain"
     FAILED = "failed"
 
 
@@ -40,34 +54,87 @@ class TaskOutcome:
         return self.verdict is Verdict.ASSIGNED
 
 
+def stops_run(result: ChunkResult) -> bool:
+    """A 401 or 403: every further chunk would be refused the same way, so none is sent."""
+    return result.error is not None and result.error.status in AUTH_STATUSES
+
+
+def unsent(task_ids: Sequence[str], cause: ChunkError) -> ChunkResult:
+    """A chunk not sent because an earlier one was refused; its ids stay retryable."""
+    message = f"not sent, because the platform refused an earlier request: {cause.message}"
+    if AUTH_HINT not in message:
+        message = f"{message}; {AUTH_HINT}"
+    return ChunkResult(task_ids=tuple(task_ids), error=ChunkError(message, status=cause.status))
+
+
+def needs_read_back(result: ChunkResult) -> bool:
+    """The answer said nothing (null) or was lost: the platform may have done the work."""
+    if result.read_back:
+        return False
+    if result.error is None:
+        return result.silent
+    return result.error.status in ANSWER_LOST_STATUSES
+
+
+def unrequested(result: ChunkResult) -> tuple[str, ...]:
+    """Ids in the answer that this chunk did not ask for (never counted), each once."""
+    asked = set(result.task_ids)
+    return tuple(dict.fromkeys(task.id for task in result.tasks if task.id not in asked))
+
+
 def judge(
     requested: Sequence[str], assigned_to: str, results: Iterable[ChunkResult]
 ) -> tuple[TaskOutcome, ...]:
-    """One outcome per requested id, in the order requested."""
-    returned: dict[str, AssignedTask] = {}
-    failed: dict[str, str] = {}
+    """One outcome per requested id, in the order requested.
+
+    Each chunk is judged on its own answer: a task only counts when the answer to the request
+    that asked for it says it is now the requested user's.
+    """
+    outcomes: dict[str, TaskOutcome] = {}
     for result in results:
-        if result.error is not None:
-            failed.update(dict.fromkeys(result.task_ids, str(result.error)))
-        for task in result.tasks:
-            returned[task.id] = task
-    return tuple(_judge_one(task_id, assigned_to, returned, failed) for task_id in requested)
+        outcomes.update(_judge_chunk(result, assigned_to))
+    missing = TaskOutcome("", Verdict.NOT_RETURNED, reason=NOT_RETURNED_REASON)
+    return tuple(outcomes.get(t) or replace(missing, task_id=t) for t in requested)
+
+
+def _judge_chunk(result: ChunkResult, assigned_to: str) -> dict[str, TaskOutcome]:
+    returned: dict[str, list[AssignedTask]] = defaultdict(list)
+    asked = set(result.task_ids)
+    for task in result.tasks:
+        if task.id in asked:
+            returned[task.id].append(task)
+    return {
+        task_id: _judge_one(task_id, assigned_to, returned.get(task_id, []), result)
+        for task_id in result.task_ids
+    }
 
 
 def _judge_one(
-    task_id: str, assigned_to: str, returned: dict[str, AssignedTask], failed: dict[str, str]
+    task_id: str, assigned_to: str, returned: list[AssignedTask], result: ChunkResult
 ) -> TaskOutcome:
-    if task_id in failed:
-        return TaskOutcome(task_id, Verdict.FAILED, reason=failed[task_id])
-    task = returned.get(task_id)
-    if task is None:
-        return TaskOutcome(task_id, Verdict.NOT_RETURNED, reason=NOT_RETURNED_REASON)
-    if task.assigned_to == assigned_to:
+    if len({task.assigned_to for task in returned}) > 1:
+        return TaskOutcome(task_id, Verdict.UNCERTAIN, reason=CONTRADICTED_REASON)
+    task = returned[0] if returned else None
+    if task is not None and task.assigned_to == assigned_to:
         return TaskOutcome(task_id, Verdict.ASSIGNED, task=task)
+    if result.error is not None:
+        reason = str(result.error)
+        if result.read_back:
+            reason += " (read back: not assigned to the requested user)"
+        return TaskOutcome(task_id, Verdict.FAILED, reason=reason)
+    if task is None:
+        return TaskOutcome(task_id, Verdict.NOT_RETURNED, reason=_not_returned(result))
     if task.assigned_to is None:
-        return TaskOutcome(task_id, Verdict.ASSIGNED_TO_OTHER, task=task, reason=NO_ASSIGNEE_REASON)
+        reason = UNASSIGNED_ON_READ_BACK if result.read_back else NO_ASSIGNEE_REASON
+        return TaskOutcome(task_id, Verdict.ASSIGNED_TO_OTHER, task=task, reason=reason)
     reason = f"the platform reports it assigned to another user ({task.assigned_to})"
     return TaskOutcome(task_id, Verdict.ASSIGNED_TO_OTHER, task=task, reason=reason)
+
+
+def _not_returned(result: ChunkResult) -> str:
+    if result.read_back:
+        return NOT_LISTED_REASON
+    return NOT_SAID_REASON if result.silent else NOT_RETURNED_REASON
 
 
 @dataclass(frozen=True)

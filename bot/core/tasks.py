@@ -97,6 +97,8 @@ class ListedTask(_Task):
     status: Status = None
     task_type: Kind = None
     priority: Priority = None
+    #: When the current assignment lapses (reminders, App Home's time left); shown only.
+    assignment_expires_at: Expiry = None
 
 
 @dataclass(frozen=True)
@@ -116,11 +118,18 @@ class ChunkError:
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """What one batch-assign request of a chunk came back with: the tasks, or the error."""
+    """What one batch-assign request of a chunk came back with: the tasks, or the error.
+
+    `silent`: the platform answered 200 `null`, so it did not say which tasks it assigned.
+    `read_back`: `tasks` were read back from the evaluation's listing (the answer was null or
+    lost), not taken from the answer.
+    """
 
     task_ids: tuple[str, ...]
     tasks: tuple[AssignedTask, ...] = ()
     error: ChunkError | None = None
+    silent: bool = False
+    read_back: bool = False
 
     @property
     def ok(self) -> bool:

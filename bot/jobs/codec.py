@@ -17,6 +17,8 @@ def encode_chunk(result: ChunkResult) -> dict[str, Any]:
         "task_ids": list(result.task_ids),
         "tasks": [task.model_dump(mode="json") for task in result.tasks],
         "error": None if error is None else {"message": error.message, "status": error.status},
+        "silent": result.silent,
+        "read_back": result.read_back,
     }
 
 
@@ -26,4 +28,6 @@ def decode_chunk(raw: dict[str, Any]) -> ChunkResult:
         task_ids=tuple(raw["task_ids"]),
         tasks=tuple(AssignedTask.model_validate(task) for task in raw.get("tasks", [])),
         error=None if error is None else ChunkError(error["message"], status=error.get("status")),
+        silent=bool(raw.get("silent", False)),
+        read_back=bool(raw.get("read_back", False)),
     )

@@ -3,6 +3,11 @@
 Each chunk's result is recorded in Redis as soon as it arrives; a worker that takes a job over
 reads those records and sends only what is missing. A per-chunk lock keeps two workers that both
 hold the job (a paused one and its successor) from sending the same chunk at the same time.
+
+Chunks go out `concurrency` at a time. A 401 or 403 stops the job: the chunks not yet sent are
+recorded as failed (so "Retry failed" can send them once the key is fixed) without being sent.
+An answer that was null or lost is checked by reading the tasks back (`reconcile`). The
+platform's `Retry-After` is honoured however long it is, and progress hears of each wait.
 """
 
 from __future__ import annotations
@@ -11,17 +16,45 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.core.confirmation import Confirmation
 from bot.core.job import Job
-from bot.core.outcome import Summary, summarize
+from bot.core.outcome import Summary, stops_run, summarize, unsent
 from bot.core.plan import job_chunks
-from bot.core.tasks import ChunkResult
+from bot.core.tasks import ChunkError, ChunkResult
 from bot.jobs.codec import decode_chunk, encode_chunk
+from bot.jobs.reconcile import checked
 from bot.jobs.records import JobRecords
+from bot.sgp.retry import WaitNotice, patience
 from bot.usecases.ports import Platform
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], Awaitable[None]]
+
+
+class Gate:
+    """Chunks `concurrency` at a time, until one is refused for the key (401/403)."""
+
+    def __init__(self, concurrency: int) -> None:
+        self.slots = asyncio.Semaphore(concurrency)
+        self.refused: ChunkError | None = None
+
+    def see(self, result: ChunkResult) -> None:
+        if stops_run(result) and self.refused is None:
+            self.refused = result.error
+            log.warning("the platform refused the key (%s): no more chunks are sent", result.error)
+
+    async def send(
+        self, ids: tuple[str, ...], send: Callable[[], Awaitable[ChunkResult]]
+    ) -> ChunkResult:
+        """`send()` in a free slot, or the chunk recorded as not sent once the key was refused."""
+        async with self.slots:
+            if self.refused is not None:
+                return unsent(ids, self.refused)
+            result = await send()
+            self.see(result)
+            return result
+
 
 #: How often a worker waiting on another worker's chunk looks again.
 LOCK_POLL_SECONDS = 0.25
@@ -34,7 +67,14 @@ class JobRunner:
         self.owner = owner
         self.lease_ms = lease_ms
 
-    async def run(self, job: Job, on_progress: Progress | None = None) -> Summary:
+    async def run(
+        self, job: Job, on_progress: Progress | None = None, on_wait: WaitNotice | None = None
+    ) -> Summary:
+        """The job's summary; `on_wait(seconds, why)` hears of each wait the platform asks for."""
+        with patience(on_wait=on_wait or _log_wait(job)):
+            return await self._run(job, on_progress)
+
+    async def _run(self, job: Job, on_progress: Progress | None) -> Summary:
         confirmation = job.confirmation
         shares = [(s.assignee.platform_user_id, s.task_ids) for s in confirmation.shares]
         chunks = job_chunks(shares, self.sgp.chunk_size)
@@ -47,11 +87,14 @@ class JobRunner:
                 "job %s: resuming, %d of %d chunks already done", job.id, len(results), len(chunks)
             )
         lock = asyncio.Lock()
+        gate = Gate(self.sgp.concurrency)
+        for result in results.values():
+            gate.see(result)  # a worker taking over does not send what was refused before
 
         async def one(index: int, share_index: int, ids: tuple[str, ...]) -> None:
             nonlocal done
             assignee = shares[share_index][0]
-            result = await self._run_chunk(job, index, ids, assignee)
+            result = await self._run_chunk(job, index, ids, assignee, gate)
             results[index] = result
             async with lock:
                 done += len(ids)
@@ -67,7 +110,7 @@ class JobRunner:
         return summarize(confirmation, per_share)
 
     async def _run_chunk(
-        self, job: Job, index: int, ids: tuple[str, ...], assignee: str
+        self, job: Job, index: int, ids: tuple[str, ...], assignee: str, gate: Gate
     ) -> ChunkResult:
         while not await self.records.lock_chunk(job.id, index, self.owner, self.lease_ms):
             # Another worker is sending this chunk: wait for its record, or for its lock to lapse.
@@ -79,11 +122,58 @@ class JobRunner:
             recorded = (await self.records.recorded_chunks(job.id)).get(index)
             if recorded is not None:  # finished by the other worker just before we locked
                 return decode_chunk(recorded)
-            result = await self.sgp.assign_chunk(job.confirmation.evaluation_id, ids, assignee)
+            evaluation_id = job.confirmation.evaluation_id
+
+            async def send() -> ChunkResult:
+                answer = await self.sgp.assign_chunk(evaluation_id, ids, assignee)
+                return await checked(self.sgp, evaluation_id, answer, assignee)
+
+            result = await gate.send(ids, send)
             await self.records.record_chunk(job.id, index, encode_chunk(result))
             return result
         finally:
             await self.records.unlock_chunk(job.id, index, self.owner)
+
+
+async def assign_all(
+    sgp: Platform,
+    confirmation: Confirmation,
+    on_chunk: Callable[[ChunkResult], Awaitable[None]] | None = None,
+) -> list[list[ChunkResult]]:
+    """Every chunk of a confirmation with nothing recorded: the command line's run.
+
+    The job's rules all the same: `concurrency` at a time, stopped by a 401 or 403, answers
+    that were null or lost read back. One list of chunk results per share, in chunk order.
+    """
+    shares = [(s.assignee.platform_user_id, s.task_ids) for s in confirmation.shares]
+    gate = Gate(sgp.concurrency)
+    evaluation_id = confirmation.evaluation_id
+
+    async def one(ids: tuple[str, ...], assignee: str) -> ChunkResult:
+        async def send() -> ChunkResult:
+            answer = await sgp.assign_chunk(evaluation_id, ids, assignee)
+            return await checked(sgp, evaluation_id, answer, assignee)
+
+        result = await gate.send(ids, send)
+        if on_chunk is not None:
+            await _quietly(on_chunk(result))
+        return result
+
+    chunks = job_chunks(shares, sgp.chunk_size)
+    results = await asyncio.gather(*(one(ids, shares[share][0]) for _, share, ids in chunks))
+    per_share: list[list[ChunkResult]] = [[] for _ in shares]
+    for (_, share, _), result in zip(chunks, results, strict=True):
+        per_share[share].append(result)
+    return per_share
+
+
+def _log_wait(job: Job) -> WaitNotice:
+    async def logged(seconds: float, why: str) -> None:
+        log.info(
+            "job %s: the platform answered %s; waiting %.1f s before retrying", job.id, why, seconds
+        )
+
+    return logged
 
 
 async def _quietly(progress: Awaitable[None]) -> None:

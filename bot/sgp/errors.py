@@ -13,10 +13,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.core.outcome import AUTH_HINT, AUTH_STATUSES
 from bot.core.tasks import PlatformError
 from bot.sgp.models import ValidationDetail
 
 __all__ = [
+    "AUTH_HINT",
+    "AUTH_STATUSES",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -234,6 +237,8 @@ def error_for_status(
     cls, reason = _class_and_reason(status, evaluation_id)
     reason += _after(attempts)
     message = f"{reason}: {said}" if said else reason
+    if status in AUTH_STATUSES:
+        message = f"{message}; {AUTH_HINT}"
     if cls is UnprocessableEntityError:
         return UnprocessableEntityError(
             message,

@@ -6,6 +6,11 @@ and 5xx; the server's `retry-after-ms` or `Retry-After` honoured when it is at m
 0.5 s then 1 s of backoff (doubling, capped at 8 s) with up to 25 % of jitter. An
 `x-should-retry` header from the server overrides the status. Re-sending a batch-assign of the
 same tasks to the same user is harmless, so retrying the PATCH is safe.
+
+That cap suits a person waiting on a click. Background work (a job, the command line) runs
+inside `patience(...)`, which honours the server's wish up to a longer limit and hears of every
+wait before it starts, so progress can say how long it waits. It is a context variable: it
+applies to the calls made by the task that set it (and tasks it starts), nothing else.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ import email.utils
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 import httpx
 
@@ -22,7 +30,11 @@ from bot.sgp.errors import APIConnectionError, APITimeoutError
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
+    "LONG_RETRY_AFTER",
+    "Patience",
+    "WaitNotice",
     "backoff_seconds",
+    "patience",
     "retry_after_seconds",
     "send_with_retries",
     "should_retry",
@@ -35,6 +47,38 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
+
+#: The longest server-asked wait background work honours (a day: "whatever its length",
+#: short of a date so far away that it can only be a mistake).
+LONG_RETRY_AFTER = 24 * 3600.0
+
+#: Hears of a wait before it starts: its length in seconds and why ("429", "ReadTimeout").
+WaitNotice = Callable[[float, str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Patience:
+    """How long the current work may wait when the server asks, and who hears of the waits."""
+
+    max_retry_after: float = MAX_RETRY_AFTER
+    on_wait: WaitNotice | None = None
+
+
+_PATIENCE: ContextVar[Patience] = ContextVar("sgp_patience", default=Patience())  # noqa: B039 (frozen)
+
+
+@contextmanager
+def patience(
+    max_retry_after: float = LONG_RETRY_AFTER, on_wait: WaitNotice | None = None
+) -> Iterator[Patience]:
+    """Within this block (and the tasks it starts), honour `Retry-After` up to the limit."""
+    chosen = Patience(max_retry_after, on_wait)
+    token = _PATIENCE.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _PATIENCE.reset(token)
+
 
 #: Hears of each attempt: its status ("200", "timeout", "connection_error") and its start time.
 AttemptObserver = Callable[[str, float], None]
@@ -62,15 +106,20 @@ def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) ->
     return when.timestamp() - (time.time() if now is None else now)
 
 
-def backoff_seconds(retry: int, headers: Mapping[str, str] | None = None) -> float:
+def backoff_seconds(
+    retry: int,
+    headers: Mapping[str, str] | None = None,
+    max_retry_after: float = MAX_RETRY_AFTER,
+) -> float:
     """How long to wait before retry number `retry` (0 for the first retry).
 
-    The server's own wish wins when it is positive and at most 60 s; otherwise exponential
+    The server's own wish wins when it is positive and at most `max_retry_after` (60 s, the
+    SDK's limit, unless background work asked for more patience); otherwise exponential
     backoff 0.5 s * 2**retry capped at 8 s, shortened by up to 25 % of jitter so that many
     clients that failed together do not come back together.
     """
     asked = retry_after_seconds(headers) if headers is not None else None
-    if asked is not None and 0 < asked <= MAX_RETRY_AFTER:
+    if asked is not None and 0 < asked <= max_retry_after:
         return asked
     delay = min(INITIAL_RETRY_DELAY * 2.0 ** min(retry, 1000), MAX_RETRY_DELAY)
     return max(delay * (1 - 0.25 * random.random()), 0.0)
@@ -122,7 +171,10 @@ async def send_with_retries(
             if response.is_success or last or not should_retry(response):
                 return response, attempt
             reason, headers = str(response.status_code), response.headers
-        delay = backoff_seconds(attempt - 1, headers)
+        chosen = _PATIENCE.get()
+        delay = backoff_seconds(attempt - 1, headers, chosen.max_retry_after)
+        if chosen.on_wait is not None:
+            await _tell(chosen.on_wait, delay, reason)
         logger.warning(
             "SGP %s failed (%s) on attempt %d of %d; retrying in %.2f s",
             label,
@@ -133,3 +185,11 @@ async def send_with_retries(
         )
         await sleep(delay)
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+async def _tell(on_wait: WaitNotice, delay: float, reason: str) -> None:
+    """A wait notice is cosmetic: its failure must never stop the retry."""
+    try:
+        await on_wait(delay, reason)
+    except Exception:
+        logger.warning("a retry wait notice failed", exc_info=True)

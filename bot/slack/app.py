@@ -26,6 +26,7 @@ from bot.slack.blocks import error_blocks
 from bot.slack.deps import Deps
 from bot.slack.emails import SlackEmailDirectory
 from bot.slack.listeners import register
+from bot.slack.shape import shape_problem
 from bot.slack.wording import describe
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ def build_app(settings: Settings, deps: Deps, client: AsyncWebClient | None = No
         process_before_response=True,
         logger=logging.getLogger("bot.slack.bolt"),
     )
+    app.use(_refuse_ill_typed)
     app.use(_tag_request)
     people = deps.usecases.people
     if people.matcher is None:
@@ -124,6 +126,21 @@ def build_app(settings: Settings, deps: Deps, client: AsyncWebClient | None = No
     app.action(re.compile(".*"))(_ignore_unknown_action)
     app.error(_answer_unexpected_error)
     return app
+
+
+async def _refuse_ill_typed(
+    body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
+) -> BoltResponse:
+    """A 400 for a payload whose fields have the wrong types, before any listener matches.
+
+    Bolt's matchers trust the types; a wrong one would raise inside them and be logged as a
+    bug. Nothing has happened for such a request, so it is only noted.
+    """
+    problem = shape_problem(body)
+    if problem is not None:
+        log.warning("refused an ill-typed Slack payload (400): %s", problem)
+        return BoltResponse(status=400, body="the request's fields have the wrong types")
+    return await next()
 
 
 async def _tag_request(

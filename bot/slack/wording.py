@@ -50,8 +50,8 @@ def _unlinked(error: UnlinkedAssignees) -> str:
     return (
         f"{who} {'has' if len(error.slack_user_ids) == 1 else 'have'} no linked platform "
         f"account, so I don't know whom to assign the tasks to. {_who_can_link(error.admins)} "
-        f"with `{COMMAND} link @user <platform-user-id>`; or name the platform user directly "
-        f"with `sgp:<platform-user-id>`. {NOTHING_ASSIGNED}"
+        f"with `{COMMAND} link @user &lt;platform-user-id&gt;`; or name the platform user directly "
+        f"with `sgp:&lt;platform-user-id&gt;`. {NOTHING_ASSIGNED}"
     )
 
 
@@ -100,7 +100,7 @@ def _retry_gone(error: RetryGone) -> str:
 def _not_admin(error: NotAdmin) -> str:
     if error.self_link:
         return (
-            f"You can link or unlink only yourself: `{COMMAND} link me <platform-user-id>`. "
+            f"You can link or unlink only yourself: `{COMMAND} link me &lt;platform-user-id&gt;`. "
             f"{_who_can_link(error.admins)} for anyone else."
         )
     if error.action == "change user links":

@@ -134,3 +134,48 @@ def test_missing_api_key_exits_2_and_names_it(
     assert "missing SGP_API_KEY" in done.stderr
     assert "SLACK" not in done.stderr, "the command line needs no Slack settings"
     assert fake.requests == []
+
+
+def test_dry_run_needs_no_api_key(tmp_path: Path, platform: tuple[FakeSGP, str]) -> None:
+    fake, url = platform
+    done = run_cli(
+        tmp_path, url, EVAL, "--dry-run", "--ids", "t1", "--to", "user_a", SGP_API_KEY=""
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Dry run: nothing was sent" in done.stdout
+    assert fake.requests == []
+
+
+def test_a_wrong_key_stops_the_run_at_once(tmp_path: Path, platform: tuple[FakeSGP, str]) -> None:
+    fake, url = platform
+    done = run_cli(
+        tmp_path, url, EVAL, "--ids", "t1", "t2", "t3", "t4", "t5", "t6", "--to", "user_a",
+        SGP_API_KEY="wrong-key-456", ASSIGN_CHUNK_SIZE="1", ASSIGN_CONCURRENCY="1",
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert len(fake.batch_assign_calls()) == 1, "nothing more is sent after a 401"
+    assert "check SGP_API_KEY / SGP_ACCOUNT_ID" in done.stdout
+    assert "0 of 6 tasks assigned" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_the_command_line_says_when_it_waits(tmp_path: Path, platform: tuple[FakeSGP, str]) -> None:
+    fake, url = platform
+    fake.fail_next(429, headers={"retry-after": "0.2"})
+    done = run_cli(tmp_path, url, EVAL, "--ids", "t1", "--to", "user_a")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "The platform answered 429: waiting 0.2 s before retrying." in done.stderr
+
+
+def test_a_link_to_another_host_is_refused(tmp_path: Path, platform: tuple[FakeSGP, str]) -> None:
+    fake, url = platform
+    link = f"https://evil.example/evaluations/{EVAL}"
+    done = run_cli(tmp_path, url, link, "--ids", "t1", "--to", "user_a")
+    assert done.returncode == 2
+    assert "evil.example" in done.stderr and "ASSIGN_PLATFORM_HOSTS" in done.stderr
+    assert fake.requests == []
+    allowed = run_cli(
+        tmp_path, url, link, "--ids", "t1", "--to", "user_a",
+        ASSIGN_PLATFORM_HOSTS="app.sgp.scale.com, Evil.Example",
+    )  # fmt: skip
+    assert allowed.returncode == 0, allowed.stderr

@@ -225,6 +225,7 @@ async def test_wrong_key_is_an_authentication_error(
     assert caught.value.status == 401
     assert str(caught.value) == (
         "the platform did not accept the bot's API key (401): Not authenticated"
+        "; check SGP_API_KEY / SGP_ACCOUNT_ID"
     )
     assert "wrong-key-123" not in str(caught.value)
     assert len(fake.requests) == 1
@@ -239,7 +240,7 @@ async def test_forbidden_names_the_evaluation(fake: FakeSGP, client: SGPClient) 
 
     assert str(caught.value) == (
         "the bot's API key is not allowed to assign tasks in evaluation `eval_1` (403): "
-        "User lacks access to this evaluation"
+        "User lacks access to this evaluation; check SGP_API_KEY / SGP_ACCOUNT_ID"
     )
     assert len(fake.requests) == 1
 
@@ -517,6 +518,7 @@ async def test_one_failing_chunk_does_not_sink_the_others(
     assert error is not None and error.status == 403
     assert str(error) == (
         "the bot's API key is not allowed to assign tasks in evaluation `eval_1` (403): nope"
+        "; check SGP_API_KEY / SGP_ACCOUNT_ID"
     )
     assert failed[0].tasks == ()
     succeeded = [r for r in results if r.error is None]
@@ -638,5 +640,7 @@ def test_error_messages_from_odd_bodies(body: Any, message: str) -> None:
 def test_error_for_status_classes() -> None:
     assert isinstance(error_for_status(599, None), InternalServerError)
     assert type(error_for_status(418, None)) is APIStatusError
-    assert str(error_for_status(403, None)) == "the bot's API key is not allowed to do this (403)"
+    assert str(error_for_status(403, None)) == (
+        "the bot's API key is not allowed to do this (403); check SGP_API_KEY / SGP_ACCOUNT_ID"
+    )
     assert all(issubclass(cls, SGPError) for cls in (APIStatusError, UnexpectedResponseError))

@@ -72,9 +72,9 @@ async def _whoami(parsed: WhoAmI, requester: Requester, deps: Deps) -> blocks.Bl
     if linked is not None:
         return blocks.notice_blocks(f"You are linked to platform user {md.code(linked)}.")
     how = (
-        f"Link yourself with `{COMMAND} link me <platform-user-id>`."
+        f"Link yourself with `{COMMAND} link me &lt;platform-user-id&gt;`."
         if deps.usecases.access.policy.allow_self_link
-        else f"An admin can link you with `{COMMAND} link @you <platform-user-id>`."
+        else f"An admin can link you with `{COMMAND} link @you &lt;platform-user-id&gt;`."
     )
     return blocks.notice_blocks("You have no linked platform account yet. " + how)
 
@@ -84,7 +84,7 @@ async def _users(parsed: ListUsers, requester: Requester, deps: Deps) -> blocks.
     if not links:
         return blocks.notice_blocks(
             "No one is linked yet. Admins link people with "
-            f"`{COMMAND} link @user <platform-user-id>`."
+            f"`{COMMAND} link @user &lt;platform-user-id&gt;`."
         )
     lines = [
         f"{md.user(slack)} → {md.code(platform)}"

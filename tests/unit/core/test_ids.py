@@ -144,3 +144,43 @@ def test_slack_user_from(token: str, expected: str | None) -> None:
 )
 def test_platform_user_from(token: str, expected: str | None) -> None:
     assert ids.platform_user_from(token) == expected
+
+
+HOSTS = ("app.sgp.scale.com",)
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("eval_7", "eval_7"),
+        ("https://app.sgp.scale.com/evaluations/eval_7", "eval_7"),
+        ("https://APP.SGP.scale.com/evaluations/eval_7", "eval_7"),
+        ("<https://app.sgp.scale.com/evaluations/eval_7|the eval>", "eval_7"),
+        ("app.sgp.scale.com/evaluations/eval_7", "eval_7"),
+        ("/evaluations/eval_7", "eval_7"),
+        ("https://evil.example/evaluations/eval_7", None),
+        ("<https://evil.example/evaluations/eval_7|app.sgp.scale.com>", None),
+        ("evil.example/evaluations/eval_7", None),
+        ("https://app.sgp.scale.com.evil.example/evaluations/eval_7", None),
+        ("https://evil.example/app.sgp.scale.com/evaluations/eval_7", None),
+    ],
+)
+def test_links_count_only_on_the_platform_hosts(token: str, expected: str | None) -> None:
+    assert ids.evaluation_id_from(token, HOSTS) == expected
+
+
+def test_without_hosts_any_link_counts_and_a_star_allows_any_host() -> None:
+    link = "https://evil.example/evaluations/eval_7"
+    assert ids.evaluation_id_from(link) == "eval_7"
+    assert ids.evaluation_id_from(link, ("*",)) == "eval_7"
+    assert ids.evaluation_id_from(link, ()) is None
+
+
+def test_a_link_to_another_host_is_refused_in_words() -> None:
+    problem = ids.link_host_problem("https://evil.example/evaluations/eval_7", HOSTS)
+    assert problem is not None
+    assert "evil.example" in problem and "app.sgp.scale.com" in problem
+    assert "ASSIGN_PLATFORM_HOSTS" in problem
+    assert ids.link_host_problem("https://app.sgp.scale.com/evaluations/eval_7", HOSTS) is None
+    assert ids.link_host_problem("eval_7", HOSTS) is None
+    assert ids.link_host_problem("https://evil.example/datasets/x", HOSTS) is None

@@ -43,7 +43,7 @@ def test_groups_that_could_not_be_read() -> None:
 
 def test_answers_links_and_history() -> None:
     assert "or an admin" in describe(NotRequester("ULEAD"))
-    assert "link me <platform-user-id>" in describe(NotAdmin(ADMINS, self_link=True))
+    assert "link me &lt;platform-user-id&gt;" in describe(NotAdmin(ADMINS, self_link=True))
     assert describe(NotAdmin(ADMINS)).startswith("Only admins can change user links.")
     history = describe(NotAdmin(ADMINS, action="see the assignment history"))
     assert history == "Only admins can see the assignment history. The admins are <@UADMIN>."
