@@ -26,7 +26,8 @@ from prometheus_client import (
     process_collector,
 )
 
-Surface = Literal[
+#: What kind of Slack request a listener answered (the `surface` label of the requests metric).
+RequestKind = Literal[
     "command",
     "action",
     "view_submission",
@@ -138,7 +139,7 @@ class Metrics:
 
     # -- one-line calls for the code that counts ------------------------------------------------
 
-    def request(self, surface: Surface, outcome: RequestOutcome) -> None:
+    def request(self, surface: RequestKind, outcome: RequestOutcome) -> None:
         self.requests.labels(surface=surface, outcome=outcome).inc()
 
     def confirmation(self, event: ConfirmationEvent) -> None:

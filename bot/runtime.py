@@ -72,7 +72,7 @@ def build_runtime(
     deps = Deps(usecases=usecases, events=store.events, max_task_ids=settings.max_task_ids)
     metrics.watch_answers(deps.after_ack.running)
     bolt_app = build_app(settings, deps, client=client)
-    publisher = SlackPublisher(client, settings.thread_csv_threshold)
+    publisher = SlackPublisher(client, settings.thread_csv_threshold, deps.responder)
     worker = build_worker(settings, usecases, jobs, sgp, publisher)
 
     async def close() -> None:

@@ -20,11 +20,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.commands import UsageError
 from bot.core.form import FieldProblem
-from bot.metrics import RequestOutcome, Surface
+from bot.metrics import RequestKind, RequestOutcome
 from bot.sgp.errors import SGPError
 from bot.slack import blocks, payload
 from bot.slack.deps import Deps
-from bot.slack.measure import outcome_of
 from bot.slack.wording import describe
 from bot.store.errors import StoreUnavailable
 from bot.usecases.refusals import ConfirmationGone, ServiceError
@@ -41,11 +40,17 @@ ANSWERED: tuple[type[Exception], ...] = (
 )
 
 
+NO_IDENTITY = (
+    "Slack did not say who you are (the request has no user or team id), so I cannot act on "
+    "it. Try again; if it keeps happening, tell the bot's admins."
+)
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One Slack request, read once: who, where, and the ways to answer them."""
 
-    kind: Surface
+    kind: RequestKind
     body: Mapping[str, Any]
     client: AsyncWebClient
     deps: Deps
@@ -132,7 +137,7 @@ class Incoming:
 Handler = Callable[[Incoming, Deps], Awaitable[RequestOutcome | None]]
 
 
-def listener(deps: Deps, kind: Surface, handler: Handler) -> Callable[..., Awaitable[None]]:
+def listener(deps: Deps, kind: RequestKind, handler: Handler) -> Callable[..., Awaitable[None]]:
     """The Bolt callback for `handler`: ack at once, the rest after the ack."""
 
     async def on_request(
@@ -159,6 +164,11 @@ def listener(deps: Deps, kind: Surface, handler: Handler) -> Callable[..., Await
 async def run(handler: Handler, incoming: Incoming) -> None:
     """The handler, with every failure answered in words and the request counted."""
     deps = incoming.deps
+    if not (incoming.user_id and incoming.team_id):  # Slack always sends both; refuse, not crash
+        log.warning("a %s without a user or team id: refused", incoming.kind)
+        await incoming.refuse(NO_IDENTITY)
+        deps.metrics.request(incoming.kind, "refused")
+        return
     try:
         outcome = await handler(incoming, deps)
     except ANSWERED as exc:
@@ -185,3 +195,17 @@ def fallback_text(answer: blocks.Blocks) -> str:
         if isinstance(text, dict) and isinstance(text.get("text"), str):
             return str(text["text"])[:300]
     return "/assign"
+
+
+def outcome_of(error: BaseException | None) -> RequestOutcome:
+    """Which request outcome an error counts as, for the requests metric (one rule, every
+    listener). `usage_error`: the person typed something wrong; `refused`: the bot said no
+    (access, unlinked assignee, expired confirmation...); `error`: the bot or a service it needs
+    failed."""
+    if error is None:
+        return "ok"
+    if isinstance(error, UsageError | FieldProblem):
+        return "usage_error"
+    if isinstance(error, ServiceError):
+        return "refused"
+    return "error"

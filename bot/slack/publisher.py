@@ -15,16 +15,20 @@ from bot.core.outcome import Summary
 from bot.core.readback import assignment_of, build_metadata
 from bot.slack import blocks
 from bot.slack.report import Reporter
+from bot.slack.responder import Responder
 from bot.slack.surfaces import Progress, surface_for
 
 
 class SlackPublisher:
-    def __init__(self, client: AsyncWebClient, csv_threshold: int) -> None:
+    def __init__(
+        self, client: AsyncWebClient, csv_threshold: int, responder: Responder | None = None
+    ) -> None:
         self.client = client
+        self.responder = responder or Responder()
         self.csv_threshold = csv_threshold
 
     def progress(self, job: Job) -> Callable[[int, int], Awaitable[None]]:
-        return Progress(surface_for(job.surface, self.client), job.confirmation)
+        return Progress(surface_for(job.surface, self.client, self.responder), job.confirmation)
 
     async def publish(self, job: Job, summary: Summary, undo_id: str | None) -> str | None:
         confirmation = job.confirmation
@@ -35,7 +39,7 @@ class SlackPublisher:
             retry_job_id=job.id,
             undo_id=undo_id,
         )
-        surface = surface_for(job.surface, self.client)
+        surface = surface_for(job.surface, self.client, self.responder)
         await surface.show(
             blocks.result_blocks(summary, publication),
             blocks.summary_text(summary),
@@ -44,9 +48,9 @@ class SlackPublisher:
         return publication.permalink
 
     async def nothing_assigned(self, job: Job, summary: Summary) -> None:
-        surface = surface_for(job.surface, self.client)
+        surface = surface_for(job.surface, self.client, self.responder)
         await surface.show(blocks.failure_blocks(summary), "Nothing was assigned.")
 
     async def give_up(self, job: Job, reason: str) -> None:
-        surface = surface_for(job.surface, self.client)
+        surface = surface_for(job.surface, self.client, self.responder)
         await surface.show(blocks.error_blocks(reason), reason)

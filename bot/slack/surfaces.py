@@ -13,12 +13,12 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.confirmation import Confirmation
 from bot.core.job import SurfaceRef
 from bot.slack import blocks
 from bot.slack.blocks import modals
+from bot.slack.responder import Responder
 
 log = logging.getLogger(__name__)
 
@@ -33,22 +33,22 @@ class ResponseUrlSurface:
 
     progress_updates: int | None = RESPONSE_URL_PROGRESS_UPDATES
 
-    def __init__(self, url: str) -> None:
-        self.webhook = AsyncWebhookClient(url)
+    def __init__(self, url: str, responder: Responder) -> None:
+        self.url = url
+        self.responder = responder
 
     async def show(
         self, content: blocks.Blocks, text: str, *, metadata: dict[str, Any] | None = None
     ) -> None:
-        """`metadata`: the assignment's (`bot.core.readback`), on the final message."""
-        try:
-            response = await self.webhook.send(
-                replace_original=True, blocks=content, text=text[:300], metadata=metadata
-            )
-        except Exception as exc:  # network: the requester misses an update, nothing more
-            log.warning("could not update the requester's message: %s", type(exc).__name__)
-            return
-        if response.status_code != 200:
-            log.warning("response_url refused an update: %s", response.status_code)
+        """`metadata`: the assignment's (`bot.core.readback`), on the final message.
+
+        Posted like every answer (`Responder`: pooled, retried); a failure costs the requester
+        an update, never the assignment.
+        """
+        message: dict[str, Any] = {"replace_original": True, "blocks": content, "text": text[:300]}
+        if metadata is not None:
+            message["metadata"] = metadata
+        await self.responder.reply(self.url, **message)
 
 
 class ViewSurface:
@@ -88,9 +88,9 @@ class NoSurface:
 AnySurface = ResponseUrlSurface | ViewSurface | NoSurface
 
 
-def surface_for(ref: SurfaceRef, client: AsyncWebClient) -> AnySurface:
+def surface_for(ref: SurfaceRef, client: AsyncWebClient, responder: Responder) -> AnySurface:
     if ref.kind == "response_url" and ref.response_url:
-        return ResponseUrlSurface(ref.response_url)
+        return ResponseUrlSurface(ref.response_url, responder)
     if ref.kind == "view" and ref.view_id:
         return ViewSurface(client, ref.view_id)
     return NoSurface()

@@ -30,7 +30,7 @@ from bot.slack import blocks, payload
 from bot.slack.blocks import modals
 from bot.slack.deps import Deps
 from bot.slack.files import TOO_SLOW, ids_from_file
-from bot.slack.measure import outcome_of
+from bot.slack.listener import outcome_of
 from bot.slack.plain import plain_text, unlinked
 from bot.slack.surfaces import ViewSurface
 from bot.slack.ui_ids import Block, Callback, Field
