@@ -186,7 +186,6 @@ class JobQueue:
         return Job.model_validate_json(raw) if raw else None
 
 
-
 def _first_entry(response: Any) -> tuple[str, dict[str, str]] | None:
     """The one entry of an XREADGROUP answer, in RESP2 or RESP3 shape."""
     if not response:

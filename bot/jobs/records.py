@@ -18,6 +18,7 @@ from bot.store.errors import unavailable_on_connection_error
 
 __all__ = ["JobRecords"]
 
+
 class JobRecords:
     def __init__(self, redis: Redis, key: Callable[..., str]) -> None:
         self._redis = redis
@@ -96,4 +97,3 @@ class JobRecords:
                     self._job_key(job_id, "retried"), "1", nx=True, ex=FINISHED_TTL_SECONDS
                 )
             )
-
