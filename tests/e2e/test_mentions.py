@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 
+from bot.fakes.slack_requests import sign
+from bot.fakes.slack_server import SlackCall
 from bot.slack.ui_ids import Action
 from tests.e2e.conftest import ADMIN, LEAD, Bot
-from tests.e2e.slack_requests import sign
 from tests.e2e.test_assign_command import button, text_of
-from tests.fakes.slack_server import SlackCall
 from tests.unit.slack.block_kit import assert_valid_message
 
 ALICE = "UALICE"
@@ -65,11 +65,6 @@ def answer_to(bot: Bot, text: str, thread_ts: str | None = None, user: str = LEA
     mention(bot, text, thread_ts=thread_ts, user=user)
     [answer] = ephemerals(bot)
     return answer
-
-
-def settle() -> None:
-    """Give a listener that should do nothing the time to do something wrong."""
-    time.sleep(0.4)
 
 
 def posts(bot: Bot, count: int) -> list[SlackCall]:
@@ -130,7 +125,7 @@ def test_mention_in_a_notification_thread_assigns_and_reports_in_that_thread(bot
     assert detail.args["channel"] == CHANNEL and detail.args["thread_ts"] == thread
     assert all(f"`{task}` assigned" in text_of(detail.args) for task in ("t1", "t2"))
     assert dm.args["channel"] == ALICE
-    settle()
+    bot.settle()
     assert len(bot.slack.calls_to("chat.postEphemeral")) == 1
 
 
@@ -167,27 +162,103 @@ def test_thread_without_an_evaluation_is_a_clear_error(bot: Bot) -> None:
     thread = notification_thread(bot, {"text": "Task ids: t1, t2 need annotators"})
     answer = text_of(answer_to(bot, f"t1 t2 to <@{ALICE}>", thread_ts=thread).args)
     assert "lists `t1` as a task but names no evaluation" in answer
-    assert "Start with the evaluation" in answer
+    assert "start with `evaluation` and its id" in answer
     assert "button" not in answer, "an error has no Confirm button"
-    settle()
+    bot.settle()
     assert bot.sgp.batch_assign_calls() == []
 
 
 def test_thread_whose_first_message_cannot_be_read_asks_for_the_evaluation(bot: Bot) -> None:
     bot.link(ALICE, "user-alice")
     answer = text_of(answer_to(bot, f"t1 to <@{ALICE}>", thread_ts="1699999999.000001").args)
-    assert "Which tasks?" in answer
     assert "names no evaluation I can read" in answer
+    assert "paste the evaluation's link" in answer
 
 
-def test_thread_naming_several_evaluations_asks_which(bot: Bot) -> None:
+def test_without_a_thread_evaluation_a_first_id_is_not_guessed_to_be_one(bot: Bot) -> None:
+    """The issue's bug: `t1 t2` under a notification the bot could not place made `t1` the
+    evaluation. Now it asks; saying `evaluation ...` answers it."""
+    bot.sgp.add_tasks("eval_5", ["t1"])
+    bot.link(ALICE, "user-alice")
+    thread = notification_thread(bot, {"text": "Could someone take these? Thanks!"})
+    question = text_of(answer_to(bot, f"eval_5 t1 to <@{ALICE}>", thread_ts=thread).args)
+    assert "can't tell which of your ids is the evaluation" in question
+
+    mention(bot, f"evaluation eval_5 t1 to <@{ALICE}>", thread_ts=thread)
+    _, preview = ephemerals(bot, count=2)
+    assert "eval_5" in text_of(preview.args) and "1 task" in text_of(preview.args)
+    confirm(bot, preview)
+    [call] = bot.sgp.batch_assign_calls()
+    assert call.path == "/v4/evaluations/eval_5/tasks/batch-assign"
+
+
+def test_prose_notification_names_the_thread_evaluation(bot: Bot) -> None:
+    """The issue's case: a prose notification; the mention's ids are all tasks of it."""
+    bot.sgp.add_tasks("eval_X", ["t1", "t2"])
+    bot.link(ALICE, "user-alice")
+    prose = {"text": "Evaluation eval_X is ready for annotation: 12 tasks are waiting."}
+    thread = notification_thread(bot, prose)
+    preview = answer_to(bot, f"t1 t2 to <@{ALICE}>", thread_ts=thread)
+    assert "eval_X" in text_of(preview.args) and "2 tasks" in text_of(preview.args)
+    confirm(bot, preview)
+    [call] = bot.sgp.batch_assign_calls()
+    assert call.path == "/v4/evaluations/eval_X/tasks/batch-assign"
+    assert call.json == {"task_ids": ["t1", "t2"], "assigned_to": "user-alice"}
+
+
+def test_next_in_a_thread_picks_from_the_thread_evaluation(bot: Bot) -> None:
+    bot.sgp.add_tasks("eval_42", ["t1", "t2", "t3"])
+    bot.link(ALICE, "user-alice")
+    thread = notification_thread(bot)
+    preview = answer_to(bot, f"next 2 to <@{ALICE}>", thread_ts=thread)
+    assert "eval_42" in text_of(preview.args) and "2 tasks" in text_of(preview.args)
+    confirm(bot, preview)
+    [call] = bot.sgp.batch_assign_calls()
+    assert call.path == "/v4/evaluations/eval_42/tasks/batch-assign"
+    assert len(call.json["task_ids"]) == 2
+
+
+def test_a_labelled_evaluation_in_the_mention_wins_over_the_thread(bot: Bot) -> None:
+    bot.link(ALICE, "user-alice")
+    thread = notification_thread(bot)
+    preview = answer_to(bot, f"evaluation eval_7 t1 to <@{ALICE}>", thread_ts=thread)
+    assert "eval_7" in text_of(preview.args) and "eval_42" not in text_of(preview.args)
+
+
+def test_thread_naming_several_evaluations_asks_which_with_buttons(bot: Bot) -> None:
+    bot.sgp.add_tasks("eval_2", ["t1"])
     bot.link(ALICE, "user-alice")
     thread = notification_thread(bot, {"text": "Evaluation: eval_1\nEvaluation: eval_2\nTasks: t1"})
-    answer = text_of(answer_to(bot, f"t1 to <@{ALICE}>", thread_ts=thread).args)
-    assert "several evaluations (`eval_1`, `eval_2`)" in answer
+    question = answer_to(bot, f"t1 to <@{ALICE}>", thread_ts=thread)
+    assert "several evaluations (`eval_1`, `eval_2`)" in text_of(question.args)
+    choices = [
+        element
+        for block in question.args["blocks"]
+        for element in block.get("elements", [])
+        if element.get("type") == "button"
+    ]
+    assert [c["text"]["text"] for c in choices] == ["eval_1", "eval_2"]
+    assert bot.sgp.batch_assign_calls() == [], "nothing is guessed"
 
-    mention(bot, f"eval_2 t1 to <@{ALICE}>", thread_ts=thread)
-    _, preview = ephemerals(bot, count=2)
+    response, key = bot.sender.click(choices[1]["action_id"], choices[1]["value"])
+    assert response.status_code == 200
+    [preview] = bot.responses(key)
+    assert_valid_message(preview["blocks"])
+    assert preview["replace_original"] is True, "the preview replaces the question"
+    assert "eval_2" in text_of(preview) and "eval_1" not in text_of(preview)
+    token = button(preview, Action.CONFIRM)["value"]
+    bot.sender.click(Action.CONFIRM, token)
+    bot.slack.wait_for(lambda: bot.sgp.batch_assign_calls(), what="the batch-assign call")
+    [call] = bot.sgp.batch_assign_calls()
+    assert call.path == "/v4/evaluations/eval_2/tasks/batch-assign"
+    summary = posts(bot, 1)[0]
+    assert summary.args["thread_ts"] == thread, "the summary goes into the mention's thread"
+
+
+def test_thread_naming_several_evaluations_takes_one_typed_first(bot: Bot) -> None:
+    bot.link(ALICE, "user-alice")
+    thread = notification_thread(bot, {"text": "Evaluation: eval_1\nEvaluation: eval_2\nTasks: t1"})
+    preview = answer_to(bot, f"eval_2 t1 to <@{ALICE}>", thread_ts=thread)
     assert "eval_2" in text_of(preview.args)
     assert button(preview.args, Action.CONFIRM)
 
@@ -225,7 +296,7 @@ def test_validation_errors_are_shown_only_to_the_requester_in_the_thread(bot: Bo
         answer = ephemerals(bot, count)[-1]
         assert answer.args["user"] == LEAD and answer.args["thread_ts"] == thread
         assert expected in text_of(answer.args), (text, text_of(answer.args))
-    settle()
+    bot.settle()
     assert bot.sgp.batch_assign_calls() == []
     assert bot.slack.calls_to("chat.postMessage") == []
 
@@ -260,7 +331,7 @@ def test_retried_deliveries_give_one_preview(bot: Bot) -> None:
     ]
     assert [r.status_code for r in (first, *retries)] == [200, 200, 200, 200]
     ephemerals(bot)
-    settle()
+    bot.settle()
     assert len(bot.slack.calls_to("chat.postEphemeral")) == 1
     assert len(bot.slack.calls_to("conversations.replies")) == 1
 
@@ -284,7 +355,7 @@ def test_parallel_duplicate_deliveries_give_one_preview(bot: Bot) -> None:
         worker.join()
     assert statuses == [200] * 5
     ephemerals(bot)
-    settle()
+    bot.settle()
     assert len(bot.slack.calls_to("chat.postEphemeral")) == 1
 
 
@@ -300,7 +371,7 @@ def test_edits_and_bot_messages_are_ignored(bot: Bot) -> None:
     mention(bot, "help", thread_ts=thread, edited={"user": LEAD, "ts": "1.2"})
     mention(bot, "help", thread_ts=thread, bot_id="BOTHER")
     mention(bot, "help", thread_ts=thread, subtype="bot_message")
-    settle()
+    bot.settle()
     assert bot.slack.calls_to("chat.postEphemeral") == []
 
 
@@ -322,5 +393,5 @@ def test_unsigned_events_are_rejected_with_no_effect(bot: Bot) -> None:
     body = httpx.Request("POST", "/", json={"type": "event_callback", "event": event}).content
     forged = {**sign("not-the-secret", body.decode()), "Content-Type": "application/json"}
     assert bot.sender.post(body.decode(), headers=forged).status_code == 401
-    settle()
+    bot.settle()
     assert bot.slack.calls_to("chat.postEphemeral") == []

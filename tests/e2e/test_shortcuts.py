@@ -130,3 +130,92 @@ def test_a_refused_views_open_after_the_command_is_explained(bot: Bot) -> None:
     seen = text_of(bot.last_response(key))
     assert "could not open the form" in seen and "/assign help" in seen
     assert len(bot.slack.calls_to("views.open")) == 1
+
+
+# -- notifications as people and other bots write them ------------------------------------------
+
+
+def test_prose_notification_fills_the_form(bot: Bot) -> None:
+    """The issue's case: the shortcut on prose opened an empty form."""
+    prose = {
+        "text": "New tasks in evaluation eval_Y need annotators: t10, t11, t12.",
+        "ts": "1700000700.000100",
+    }
+    bot.sender.message_action(Callback.MESSAGE_SHORTCUT, prose)
+    form = opened(bot)
+    assert initial(form, Field.EVALUATION) == "eval_Y"
+    assert initial(form, Field.TASK_IDS) == "t10\nt11\nt12"
+
+
+def test_another_bots_attachment_fields_fill_the_form(bot: Bot) -> None:
+    alert = {
+        "text": ":rotating_light: Annotation backlog",
+        "bot_id": "BINCIDENT",
+        "attachments": [
+            {
+                "fallback": "Backlog",
+                "fields": [
+                    {"title": "Evaluation", "value": "eval_inc", "short": True},
+                    {"title": "Severity", "value": "SEV2", "short": True},
+                    {"title": "Task ids", "value": "i_1\ni_2"},
+                ],
+            }
+        ],
+        "ts": "1700000800.000100",
+    }
+    bot.sender.message_action(Callback.MESSAGE_SHORTCUT, alert)
+    form = opened(bot)
+    assert initial(form, Field.EVALUATION) == "eval_inc"
+    assert initial(form, Field.TASK_IDS) == "i_1\ni_2"
+
+
+def choose(bot: Bot, question: dict[str, Any], evaluation: str) -> dict[str, Any]:
+    """Click `evaluation`'s button in the "which evaluation?" modal; returns the view sent."""
+    [chosen] = [
+        element
+        for block in question["blocks"]
+        for element in block.get("elements", [])
+        if element.get("type") == "button" and element["value"] == evaluation
+    ]
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1", "domain": "acme"},
+        "user": {"id": LEAD, "username": "lead", "team_id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": "trig-choice",
+        "container": {"type": "view", "view_id": "VCHOOSE"},
+        "view": {**question, "id": "VCHOOSE", "hash": "1700000000.h", "state": {"values": {}}},
+        "actions": [{**chosen, "block_id": "b", "action_ts": "1700000000.5"}],
+    }
+    assert bot.sender.interaction(payload).status_code == 200
+    [update] = bot.slack.wait_for(lambda: bot.slack.calls_to("views.update"), what="views.update")
+    assert update.args["view_id"] == "VCHOOSE"
+    view = dict(update.args["view"])
+    assert_valid_view(view)
+    return view
+
+
+def test_several_evaluations_ask_which_then_the_form_opens_with_the_choice(bot: Bot) -> None:
+    bot.sgp.add_tasks("eval_b", ["x1", "x2"])
+    bot.link(ALICE, "user-alice")
+    message = {
+        "text": "Evaluations eval_a and eval_b have new work. Task ids: x1, x2",
+        "ts": "1700000900.000100",
+    }
+    bot.sender.message_action(Callback.MESSAGE_SHORTCUT, message)
+    question = opened(bot)
+    assert question.get("callback_id") != Callback.FORM, "no form is filled by guessing"
+    assert "names several evaluations (`eval_a`, `eval_b`)" in text_of_view(question)
+    assert len(question["private_metadata"]) < 64, "only a Redis key travels in private_metadata"
+
+    form = choose(bot, question, "eval_b")
+    assert form["callback_id"] == Callback.FORM
+    assert initial(form, Field.EVALUATION) == "eval_b"
+    assert initial(form, Field.TASK_IDS) == "x1\nx2"
+    assert form["private_metadata"] == question["private_metadata"]
+
+    summary = assign_from(bot, form, users=[ALICE])
+    assert summary["channel"] == "CCHAN" and summary["thread_ts"] == message["ts"]
+    [call] = bot.sgp.batch_assign_calls()
+    assert call.path == "/v4/evaluations/eval_b/tasks/batch-assign"
+    assert call.json == {"task_ids": ["x1", "x2"], "assigned_to": "user-alice"}

@@ -21,13 +21,21 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.extract import Extracted, extract_from_message
-from bot.core.mention import parse_mention, strip_bot_mention
+from bot.core.mention import ChooseEvaluation, answer_choice, parse_mention, strip_bot_mention
 from bot.core.requester import Requester
 from bot.metrics import RequestOutcome
-from bot.slack import payload
+from bot.slack import blocks, payload
+from bot.slack import mrkdwn as md
+from bot.slack.blocks.choose import (
+    MESSAGE_CHOICE,
+    choice_action_pattern,
+    mention_choice_value,
+    read_mention_choice,
+)
 from bot.slack.deps import Deps
 from bot.slack.listener import Incoming, listener
 from bot.slack.listeners.answers import answer_command
+from bot.slack.metadata import thread_parent_assignment
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +47,7 @@ _UNREAD = Extracted(evaluation_id=None, task_ids=())
 
 def register(app: AsyncApp, deps: Deps) -> None:
     app.event("app_mention")(listener(deps, "app_mention", handle_mention))
+    app.action(choice_action_pattern(MESSAGE_CHOICE))(listener(deps, "action", handle_choice))
 
 
 async def handle_mention(incoming: Incoming, deps: Deps) -> RequestOutcome | None:
@@ -58,24 +67,63 @@ async def handle_mention(incoming: Incoming, deps: Deps) -> RequestOutcome | Non
     channel = incoming.channel_id
     thread_ts = payload.text(event, "thread_ts") or None
     text = strip_bot_mention(payload.text(event, "text"), incoming.bot_user_id)
-    thread = await _thread_parent(incoming.client, channel, thread_ts) if thread_ts else None
-    parsed = parse_mention(text, max_ids=deps.max_task_ids, thread=thread)
+    thread = (
+        await _thread_parent(incoming.client, channel, thread_ts, incoming.bot_user_id)
+        if thread_ts
+        else None
+    )
+    try:
+        parsed = parse_mention(text, max_ids=deps.max_task_ids, thread=thread)
+    except ChooseEvaluation as question:
+        await incoming.answer(_question_blocks(question, thread_ts))
+        return "usage_error"
     requester = Requester(
         team_id=incoming.team_id,
         user_id=incoming.user_id,
         channel_id=channel,
         # The summary answers the mention: in its thread, or in a new thread under it.
         thread_ts=thread_ts or payload.text(event, "ts") or None,
+        enterprise_id=incoming.enterprise_id,
     )
     await incoming.answer(await answer_command(parsed, requester, deps))
     return "ok"
 
 
-async def _thread_parent(client: AsyncWebClient, channel: str, thread_ts: str) -> Extracted:
-    """What the thread's first message names; nothing when Slack will not show it to us."""
+async def handle_choice(incoming: Incoming, deps: Deps) -> RequestOutcome:
+    """A button of "which evaluation?": the mention's text read again with the one picked;
+    the preview replaces the question."""
+    choice = read_mention_choice(incoming.action_value)
+    if choice is None:
+        await incoming.refuse("That button no longer works: mention me again.")
+        return "usage_error"
+    evaluation_id, text, thread_ts = choice
+    parsed = answer_choice(text, evaluation_id, max_ids=deps.max_task_ids)
+    requester = Requester(
+        team_id=incoming.team_id,
+        user_id=incoming.user_id,
+        channel_id=incoming.channel_id,
+        thread_ts=thread_ts,
+        enterprise_id=incoming.enterprise_id,
+    )
+    await incoming.answer(await answer_command(parsed, requester, deps), replace_original=True)
+    return "ok"
+
+
+def _question_blocks(question: ChooseEvaluation, thread_ts: str | None) -> blocks.Blocks:
+    values = [(e, mention_choice_value(e, question.text, thread_ts)) for e in question.evaluations]
+    return blocks.choose_blocks(md.escape(question.message), values)
+
+
+async def _thread_parent(
+    client: AsyncWebClient, channel: str, thread_ts: str, bot_user_id: str | None
+) -> Extracted:
+    """What the thread's first message names; nothing when Slack will not show it to us.
+
+    Under the bot's own summary, its metadata names the evaluation exactly.
+    """
     try:
         response = await client.conversations_replies(
-            channel=channel, ts=thread_ts, limit=1, inclusive=True
+            channel=channel, ts=thread_ts, limit=1, inclusive=True, include_all_metadata=True
         )
     except SlackApiError as exc:
         log.warning(
@@ -89,6 +137,10 @@ async def _thread_parent(client: AsyncWebClient, channel: str, thread_ts: str) -
     parent = messages[0] if messages and isinstance(messages[0], Mapping) else None
     if parent is None or parent.get("ts") != thread_ts:
         return _UNREAD
+    assignment = thread_parent_assignment(parent, bot_user_id)
+    if assignment is not None:
+        named = assignment.evaluation_id
+        return Extracted(evaluation_id=named, task_ids=(), evaluation_ids=(named,))
     return extract_from_message(parent)
 
 
