@@ -15,8 +15,8 @@ from typing import Any
 
 import uvicorn
 
-from tests.fakes.sgp_server import FakeSGP
-from tests.fakes.waiting import wait_until
+from bot.fakes.sgp_server import FakeSGP
+from bot.fakes.waiting import wait_until
 
 #: How long a server may take to stop before the test fails: the bot's own drains (answers
 #: after ack, jobs in flight) are bounded well below this, so hitting it is a real hang.

@@ -14,8 +14,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.fakes.waiting import wait_until
 from tests.fakes.server import free_port
-from tests.fakes.waiting import wait_until
 
 
 class FakeSocketMode:

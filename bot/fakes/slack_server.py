@@ -1,6 +1,7 @@
 """A fake Slack Web API (and response_url endpoint) that records what the bot sends.
 
-Served over real HTTP by tests/fakes/server.py; the bot reaches it through SLACK_API_URL.
+Tests serve it over real HTTP (tests/fakes/server.py); the playground mounts it beside the bot
+(`bot.playground`), which watches it through `observers`. The bot reaches it through SLACK_API_URL.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.waiting import wait_until
+from bot.fakes.waiting import wait_until
 
 
 @dataclass
@@ -34,6 +35,11 @@ class SlackCall:
 class ResponseUrlPost:
     key: str
     body: dict[str, Any]
+
+
+#: Told of every Web API call answered (method, arguments, answer) and of every response_url
+#: post ("response_url", {"key": key, **body}, {}), on the server's event loop.
+Observer = Callable[[str, dict[str, Any], dict[str, Any]], None]
 
 
 class FakeSlack:
@@ -55,11 +61,21 @@ class FakeSlack:
         self.downloads: list[str] = []
         self.user_names: dict[str, str] = {}  # users.info display names
         self.user_emails: dict[str, str] = {}  # users.info profile.email (users:read.email)
+        #: users.info tz / tz_offset (seconds east of UTC): Slack's own example by default.
+        self.user_zones: dict[str, tuple[str, int]] = {}
         #: Messages of conversations.history / .replies: added by tests, or posted by the bot
         #: (chat.postMessage keeps its metadata, which Slack returns with include_all_metadata).
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         # usergroups.list / usergroups.users.list: group id -> (handle, member ids)
         self.usergroups: dict[str, tuple[str, list[str]]] = {}
+        #: views.publish: each user's App Home view.
+        self.home_views: dict[str, dict[str, Any]] = {}
+        #: chat.getPermalink answers `{permalink_base}/{channel}/p{ts without the dot}`.
+        self.permalink_base = "https://fake.slack.com/archives"
+        self.observers: list[Observer] = []
+        #: Tokens Slack gave workflow steps (`bot_access_token`): functions.completeSuccess and
+        #: functions.completeError take these, not the bot token (see `completions`).
+        self.function_tokens: set[str] = set()
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._scripted: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
@@ -106,6 +122,10 @@ class FakeSlack:
             "url_private_download": f"{self.base_url}/files/{file_id}/{name}",
         }
 
+    def next_ts(self) -> str:
+        """A message timestamp after every one given so far (Slack's are unique per channel)."""
+        return f"1700000000.{next(self._ts):06d}"
+
     # -- reading what happened -----------------------------------------------------------------
 
     def views(self, method: str = "views.open") -> list[dict[str, Any]]:
@@ -114,6 +134,11 @@ class FakeSlack:
 
     def response_url(self, key: str) -> str:
         return f"{self.base_url}/response/{key}"
+
+    def completions(self) -> list[SlackCall]:
+        """functions.completeSuccess and functions.completeError calls, in order."""
+        with self._lock:
+            return [call for call in self.calls if call.method.startswith("functions.complete")]
 
     def calls_to(self, method: str) -> list[SlackCall]:
         with self._lock:
@@ -143,12 +168,18 @@ class FakeSlack:
             if self.app_token is None or auth != f"Bearer {self.app_token}":
                 return JSONResponse({"ok": False, "error": "invalid_auth"})
             return JSONResponse({"ok": True, "url": self.socket_url})
-        if auth != f"Bearer {self.bot_token}" and args.get("token") != self.bot_token:
+        if method.startswith("functions."):  # a workflow step's own token, and only that
+            if auth.removeprefix("Bearer ") not in self.function_tokens:
+                return JSONResponse({"ok": False, "error": "invalid_auth"})
+        elif auth != f"Bearer {self.bot_token}" and args.get("token") != self.bot_token:
             return JSONResponse({"ok": False, "error": "invalid_auth"})
         if script is not None:
             status, body, headers = script
             return JSONResponse(body, status_code=status, headers=headers)
-        return JSONResponse(self._answer(method, args))
+        answer = self._answer(method, args)
+        for observer in list(self.observers):
+            observer(method, args, answer)
+        return JSONResponse(answer)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -160,7 +191,7 @@ class FakeSlack:
                 "url": "https://fake.slack.com/",
             }
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
-            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            ts = args.get("ts") or self.next_ts()
             if method == "chat.postMessage":
                 self._keep_posted(args, ts)
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
@@ -168,12 +199,16 @@ class FakeSlack:
             ts = str(args.get("message_ts", "")).replace(".", "")
             return {
                 "ok": True,
-                "permalink": f"https://fake.slack.com/archives/{args.get('channel')}/p{ts}",
+                "permalink": f"{self.permalink_base}/{args.get('channel')}/p{ts}",
             }
         if method == "conversations.replies":
             return self._replies(args)
         if method == "conversations.history":
             return self._history(args)
+        return self._answer_more(method, args)
+
+    def _answer_more(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """User groups, DMs, files, views and users: the rest of `_answer`."""
         if method == "usergroups.list":
             groups = [
                 {"id": group_id, "handle": handle, "name": handle.title()}
@@ -200,6 +235,10 @@ class FakeSlack:
                 "ok": True,
                 "files": [{"id": f.get("id"), "title": f.get("title")} for f in files],
             }
+        if method == "views.publish":
+            with self._lock:
+                self.home_views[str(args.get("user_id", ""))] = dict(args.get("view") or {})
+            return {"ok": True, "view": {**(args.get("view") or {}), "id": "VHOME"}}
         if method in ("views.open", "views.update", "views.push"):
             view_id = args.get("view_id") or f"V{next(self._ts)}"
             return {"ok": True, "view": {**(args.get("view") or {}), "id": view_id}}
@@ -209,7 +248,17 @@ class FakeSlack:
             profile = {"display_name": name, "real_name": name.title()}
             if user_id in self.user_emails:
                 profile["email"] = self.user_emails[user_id]
-            return {"ok": True, "user": {"id": user_id, "name": name, "profile": profile}}
+            tz, offset = self.user_zones.get(user_id, ("America/Los_Angeles", -28800))
+            return {
+                "ok": True,
+                "user": {
+                    "id": user_id,
+                    "name": name,
+                    "profile": profile,
+                    "tz": tz,
+                    "tz_offset": offset,
+                },
+            }
         return {"ok": True}
 
     def _keep_posted(self, args: dict[str, Any], ts: str) -> None:
@@ -225,8 +274,11 @@ class FakeSlack:
         for key in ("thread_ts", "metadata"):
             if args.get(key):
                 message[key] = args[key]
+        channel = str(args.get("channel"))
+        if channel.startswith("U"):  # a DM: kept in the conversation conversations.open names
+            channel = "D" + channel
         with self._lock:
-            self.messages[(str(args.get("channel")), ts)] = message
+            self.messages[(channel, ts)] = message
 
     def _in_channel(self, channel: str, args: dict[str, Any]) -> list[dict[str, Any]]:
         """The channel's messages within oldest/latest (inclusive or not), oldest first.
@@ -270,8 +322,11 @@ class FakeSlack:
 
     async def _response_url(self, request: Request) -> Response:
         body = json.loads(await request.body() or b"{}")
+        key = request.path_params["key"]
         with self._lock:
-            self.response_posts.append(ResponseUrlPost(request.path_params["key"], body))
+            self.response_posts.append(ResponseUrlPost(key, body))
+        for observer in list(self.observers):
+            observer("response_url", {"key": key, **body}, {})
         return Response("ok")
 
     async def _response_url_posts(self, request: Request) -> Response:

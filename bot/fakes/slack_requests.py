@@ -1,5 +1,9 @@
 """Requests as Slack sends them, signed with the app's signing secret: commands and
-interactions form-encoded, Events API callbacks as JSON."""
+interactions form-encoded, Events API callbacks as JSON.
+
+The tests send them; the playground (`bot.playground`) sends the same ones for a person in the
+browser (from a worker thread: the posts are synchronous).
+"""
 
 from __future__ import annotations
 
@@ -32,10 +36,17 @@ class SlackSender:
         self.response_base = response_base
         self.team_id = team_id
         self._counter = 0
+        #: Who each trigger_id was given to: a view opened with it belongs to that person.
+        self.trigger_users: dict[str, str] = {}
 
     def _next(self, prefix: str) -> str:
         self._counter += 1
         return f"{prefix}{self._counter}"
+
+    def _trigger(self, user: str) -> str:
+        trigger = self._next("trig")
+        self.trigger_users[trigger] = user
+        return trigger
 
     def post(self, body: str, headers: dict[str, str] | None = None) -> httpx.Response:
         return httpx.post(
@@ -59,14 +70,25 @@ class SlackSender:
             "text": text,
             "api_app_id": "A1",
             "response_url": f"{self.response_base}/response/{key}",
-            "trigger_id": self._next("trig"),
+            "trigger_id": self._trigger(user),
         }
         return self.post(urlencode(form)), key
 
     def click(
-        self, action_id: str, value: str, user: str = "ULEAD", channel: str = "CCHAN"
+        self,
+        action_id: str,
+        value: str,
+        user: str = "ULEAD",
+        channel: str = "CCHAN",
+        *,
+        block_id: str = "assign_preview_actions",
+        message: dict[str, Any] | None = None,
     ) -> tuple[httpx.Response, str]:
-        """Click a button of an ephemeral message; returns the response and its response_url key."""
+        """Click a button of a message; returns the response and its response_url key.
+
+        Without `message` the button is on an ephemeral message (Slack sends no message then);
+        with it, on that message of the channel.
+        """
         key = self._next("act")
         payload: dict[str, Any] = {
             "type": "block_actions",
@@ -76,23 +98,27 @@ class SlackSender:
             "token": "legacy-unused",
             "container": {
                 "type": "message",
-                "message_ts": "1.1",
+                "message_ts": (message or {}).get("ts", "1.1"),
                 "channel_id": channel,
-                "is_ephemeral": True,
+                "is_ephemeral": message is None,
             },
-            "trigger_id": self._next("trig"),
+            "trigger_id": self._trigger(user),
             "channel": {"id": channel, "name": "evals"},
             "response_url": f"{self.response_base}/response/{key}",
             "actions": [
                 {
                     "action_id": action_id,
-                    "block_id": "assign_preview_actions",
+                    "block_id": block_id,
                     "type": "button",
                     "value": value,
                     "action_ts": "1700000000.1",
                 }
             ],
         }
+        if message is not None:
+            payload["message"] = message
+            if message.get("thread_ts"):
+                payload["container"]["thread_ts"] = message["thread_ts"]
         return self.post(urlencode({"payload": json.dumps(payload)})), key
 
     def interaction(self, payload: dict[str, Any]) -> httpx.Response:
@@ -105,7 +131,7 @@ class SlackSender:
             "user": {"id": user, "username": user.lower(), "team_id": self.team_id},
             "api_app_id": "A1",
             "token": "legacy-unused",
-            "trigger_id": self._next("trig"),
+            "trigger_id": self._trigger(user),
         }
 
     def shortcut(self, callback_id: str, user: str = "ULEAD") -> httpx.Response:
