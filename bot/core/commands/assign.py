@@ -9,7 +9,9 @@ Task ids are separated by spaces, commas, semicolons, new lines or `and`. `next 
 `unassigned` in their place pick the evaluation's pending tasks that nobody has (see
 `core.query`): the words are keywords only when they are all there is between the evaluation
 and the people. Assignees are Slack mentions, `me` or `sgp:<platform user id>`; `to` may be
-left out when the last words are people.
+left out when the last words are people. After the people, `split by load` sizes the shares by
+each person's pending tasks in the evaluation and `max <N> each` caps every share (see
+`core.plan`); the even split is the default.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bot.core.commands.people import PERSON_FORMS, meant_as_person, not_a_person
 from bot.core.commands.registry import Context, Subcommand
 from bot.core.commands.tokens import EXAMPLE, Token, is_filler, is_to, number, quote, show
 from bot.core.commands.types import AssigneeRef, Command, UsageError
-from bot.core.plan import dedupe
+from bot.core.plan import EVEN_SPLIT, SplitRule, dedupe
 from bot.core.query import NextTasks, UnassignedTasks
 
 _EXAMPLE_NEXT: Final = "`/assign eval_123 next 50 to @alice`"
@@ -43,6 +45,33 @@ class Assign(Command):
     duplicates_dropped: int
     assignees: tuple[AssigneeRef, ...]
     query: NextTasks | UnassignedTasks | None = None
+    #: `split by load` and `max N each`, typed after the people; the default is an even split.
+    split: SplitRule = EVEN_SPLIT
+
+
+_EXAMPLE_SPLIT: Final = "`/assign eval_123 unassigned to @alice @bob split by load max 20 each`"
+
+
+def _split_options(tokens: Sequence[Token], max_ids: int) -> tuple[int, SplitRule]:
+    """Trailing `split by load` and `max N each` (either order, each once): where they start,
+    and the rule they make. Anything else is left to the people's parser."""
+    end = len(tokens)
+    by_load = False
+    cap: int | None = None
+    while True:
+        words = [token.word if not token.markup else "" for token in tokens[max(0, end - 3) : end]]
+        if not by_load and words == ["split", "by", "load"]:
+            by_load, end = True, end - 3
+        elif cap is None and len(words) == 3 and words[0] == "max" and words[2] == "each":
+            cap = number(tokens[end - 2])
+            if cap is None or not 1 <= cap <= max_ids:
+                raise UsageError(
+                    f"`max` takes how many tasks each person gets at most, 1 to {max_ids:,}, "
+                    f"not {show(tokens[end - 2])}: {_EXAMPLE_SPLIT}."
+                )
+            end -= 3
+        else:
+            return end, SplitRule(by_load=by_load, cap=cap)
 
 
 def _evaluation_problem(token: Token) -> str:
@@ -211,6 +240,8 @@ def _parse_assign(tokens: Sequence[Token], context: Context) -> Assign:
         evaluation_id, start = _thread_evaluation(tokens[0], context.evaluation_id)
     else:
         evaluation_id, start = _named_evaluation(tokens[0]), 1
+    options_at, split = _split_options(tokens, context.max_ids)
+    tokens = tokens[: max(options_at, start)]
     ids_end, people_start, after_to = _split(tokens, start)
     words = [token for token in tokens[start:ids_end] if not is_filler(token)]
     query = _query(words, context.max_ids)
@@ -221,6 +252,7 @@ def _parse_assign(tokens: Sequence[Token], context: Context) -> Assign:
         duplicates_dropped=duplicates,
         assignees=_people(tokens[people_start:], after_to),
         query=query,
+        split=split,
     )
 
 
@@ -251,6 +283,15 @@ DECLARED: Final = (
             (
                 "eval_123 t6 to sgp:user_42",
                 "Assign to a platform user by id (someone not on Slack).",
+            ),
+            (
+                "eval_123 unassigned to @alice @bob @carol split by load",
+                "More to whoever has fewer pending tasks in the evaluation; the preview shows "
+                "each share and why.",
+            ),
+            (
+                "eval_123 next 60 to @alice @bob max 20 each",
+                "Nobody gets more than 20; what is left stays unassigned (the preview says so).",
             ),
         ),
         rank=0,

@@ -28,6 +28,7 @@ from slack_sdk.models.views import View as SlackView
 
 from bot.core.confirmation import Confirmation
 from bot.core.form import NOTE_MAX_LENGTH, PICK_NEXT, PICK_UNASSIGNED, TEXT_MAX_LENGTH
+from bot.core.plan import SPLIT_EVEN, SPLIT_LOAD
 from bot.slack import mrkdwn as md
 from bot.slack.blocks.kit import Blocks, context_block, plain, section_block
 from bot.slack.blocks.notices import error_blocks
@@ -120,6 +121,7 @@ def form_view(
     content.extend(_id_inputs(evaluation_id, task_ids_text, carried, max_task_ids))
     content.extend(_pick_inputs(max_task_ids))
     content.append(_assignees_input(requester_id))
+    content.extend(_split_inputs(max_task_ids))
     content.append(_destination_input(channel_id, from_message))
     content.append(_note_input())
     return _modal(
@@ -212,9 +214,44 @@ def _assignees_input(requester_id: str) -> InputBlock:
         Field.ASSIGNEES,
         "Assignees",
         people,
-        hint="Several people split the tasks evenly, in the order given.",
+        hint="Several people share the tasks in the order given (evenly unless split below).",
         optional=False,
     )
+
+
+def _split_inputs(max_task_ids: int) -> list[Block]:
+    """How the tasks are shared: evenly (the default) or by load, and a cap per person."""
+    options = [
+        (SPLIT_EVEN, "Evenly, in the order given"),
+        (SPLIT_LOAD, "By load: more to whoever has fewer pending tasks"),
+    ]
+    split = StaticSelectElement(
+        placeholder=plain("Evenly"),
+        options=[Option(value=value, text=plain(text)) for value, text in options],
+    )
+    cap = NumberInputElement(
+        is_decimal_allowed=False,
+        min_value="1",
+        max_value=str(max_task_ids),
+        placeholder=plain("No limit"),
+    )
+    return [
+        _input(
+            Field.SPLIT,
+            "Split",
+            split,
+            hint="By load counts each person's pending tasks in this evaluation; the preview "
+            "shows each share and why.",
+            optional=True,
+        ),
+        _input(
+            Field.SPLIT_CAP,
+            "At most this many each",
+            cap,
+            hint="What no one can take stays unassigned; the preview says how many.",
+            optional=True,
+        ),
+    ]
 
 
 def _destination_input(channel_id: str | None, from_message: bool) -> InputBlock:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block
 
 from bot.core.confirmation import Confirmation
+from bot.core.plan import SplitNote
 from bot.core.query import NextTasks, TaskChecks
 from bot.core.query import describe as describe_query
 from bot.slack import mrkdwn as md
@@ -55,13 +56,16 @@ def preview_models(confirmation: Confirmation) -> list[Block]:
         if warning:
             checked = confirmation.checks.checked
             blocks.append(section_block(warning) if checked else context_block(warning))
-    for share in confirmation.shares[:SHARES_SHOWN]:
+    if confirmation.split is not None:
+        blocks.append(context_block(split_text(confirmation.split)))
+    for index, share in enumerate(confirmation.shares[:SHARES_SHOWN]):
         label = assignee_label(share.assignee)
         if share.assignee.matched_by_email:
             label += " _matched by email_"
         blocks.append(
             section_block(
-                f"{label} gets {md.plural(len(share.task_ids), 'task')}: "
+                f"{label} gets {md.plural(len(share.task_ids), 'task')}"
+                f"{_why(confirmation.split, index, len(share.task_ids))}: "
                 f"{md.id_list(share.task_ids, IDS_IN_PREVIEW)}"
             )
         )
@@ -69,6 +73,42 @@ def preview_models(confirmation: Confirmation) -> list[Block]:
         blocks.append(section_block(note_text(confirmation.note)))
     blocks.append(context_block(f"This confirmation expires {md.date(confirmation.expires_at)}."))
     return blocks
+
+
+def split_text(split: SplitNote) -> str:
+    """How the shares were sized, and what the cap left unassigned."""
+    rule = split.rule
+    if rule.by_load and split.loads is not None:
+        said = "Split by load: more to whoever has fewer pending tasks in this evaluation"
+    elif rule.by_load:
+        said = (
+            ":grey_question: I could not read the evaluation's task list, so I could not "
+            "weigh the loads: split evenly"
+        )
+    else:
+        said = "Split evenly"
+    if rule.cap is not None:
+        said += f", at most {rule.cap:,} each"
+    said += "."
+    if split.left:
+        shown = _some_ids(split.left_ids, split.left)
+        said += (
+            f"\n:warning: {md.plural(split.left, 'task')} {'stays' if split.left == 1 else 'stay'}"
+            f" unassigned (the cap): {shown}"
+        )
+    return said
+
+
+def _why(split: SplitNote | None, index: int, size: int) -> str:
+    """Why this share has its size: the person's pending tasks before, and the cap if it bit."""
+    if split is None:
+        return ""
+    reasons = []
+    if split.loads is not None and index < len(split.loads):
+        reasons.append(f"has {md.plural(split.loads[index], 'pending task')} here now")
+    if split.rule.cap is not None and size >= split.rule.cap:
+        reasons.append(f"capped at {split.rule.cap:,}")
+    return f" ({'; '.join(reasons)})" if reasons else ""
 
 
 def _request_text(confirmation: Confirmation) -> str:
