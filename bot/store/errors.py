@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 __all__ = ["UNREACHABLE_ERRORS", "StoreUnavailable", "unavailable_on_connection_error"]
@@ -13,10 +14,13 @@ __all__ = ["UNREACHABLE_ERRORS", "StoreUnavailable", "unavailable_on_connection_
 _MESSAGE = "the bot's store is unavailable"
 
 # OSError covers the builtin TimeoutError / ConnectionRefusedError a socket call may raise
-# without redis-py wrapping it; to a caller they all mean "cannot reach Redis".
+# without redis-py wrapping it; to a caller they all mean "cannot reach Redis". READONLY is a
+# replica answering where the primary was (a failover under way, a DNS name not yet moved):
+# transient like a dropped connection, and the client's retry reconnects to the new primary.
 UNREACHABLE_ERRORS: tuple[type[Exception], ...] = (
     RedisConnectionError,
     RedisTimeoutError,
+    ReadOnlyError,
     OSError,
 )
 
