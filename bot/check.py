@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from redis.exceptions import RedisError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -16,6 +17,7 @@ from bot.settings import Settings
 from bot.sgp.client import SGPClient
 from bot.sgp.errors import AuthenticationError, PermissionDeniedError, SGPError
 from bot.store.connection import Store, open_store, redacted_url
+from bot.store.server import inspect_server
 
 
 @dataclass(frozen=True)
@@ -80,16 +82,39 @@ async def check_slack(client: AsyncWebClient) -> Check:
     return Check("Slack", True, f"authenticated as {auth.get('user')} in team {auth.get('team')}")
 
 
-async def check_store(store: Store, redis_url: str | None) -> Check:
+async def check_store(store: Store, where: str | None) -> Check:
+    """`where`: the Redis as an operator named it (redacted), None for the in-memory store."""
     if await store.ping():
-        where = redacted_url(redis_url) if redis_url else "the in-memory store"
-        note = "" if redis_url else " (REDIS_URL is not set: state is lost on restart)"
-        return Check("Redis", True, f"{where} answers{note}")
+        note = "" if where else " (REDIS_URL is not set: state is lost on restart)"
+        return Check("Redis", True, f"{where or 'the in-memory store'} answers{note}")
     return Check(
         "Redis",
         False,
-        f"{redacted_url(redis_url or '')} does not answer: start Redis or fix REDIS_URL.",
+        f"{where} does not answer: start Redis or fix REDIS_URL (or REDIS_SENTINELS).",
     )
+
+
+def redis_where(settings: Settings) -> str | None:
+    if settings.redis_sentinels:
+        return (
+            f"the primary {settings.redis_sentinel_master!r} of sentinels "
+            f"{settings.redis_sentinels}"
+        )
+    return redacted_url(settings.redis_url) if settings.redis_url else None
+
+
+async def check_server(store: Store, where: str | None) -> list[Check]:
+    """Version, eviction policy and persistence of a real Redis (the embedded one has none)."""
+    if not where:
+        return []
+    try:
+        report = await inspect_server(store)
+    except (RedisError, OSError, TimeoutError):
+        return []  # the ping's line already says Redis does not answer
+    if report.refusal is not None:
+        return [Check("Redis server", False, report.refusal)]
+    lines = [Check("Redis server", True, f"version {report.version}")]
+    return lines + [Check("Redis server", True, text, warning=True) for text in report.warnings]
 
 
 async def check_platform(sgp: SGPClient) -> Check:
@@ -109,15 +134,48 @@ async def check_platform(sgp: SGPClient) -> Check:
 async def run_checks(settings: Settings, client: AsyncWebClient | None = None) -> list[Check]:
     from bot.slack.app import web_client
 
-    store = open_store(settings.redis_url, settings.redis_key_prefix)
+    store = open_store(
+        settings.redis_url,
+        settings.redis_key_prefix,
+        sentinels=settings.redis_sentinels,
+        sentinel_master=settings.redis_sentinel_master,
+    )
     sgp = platform_client(settings, timeout=min(settings.sgp_timeout_seconds, 10.0), max_retries=0)
     try:
         return [
             *check_settings(settings),
             await check_slack(client or web_client(settings)),
-            await check_store(store, settings.redis_url),
+            await check_store(store, redis_where(settings)),
+            *await check_server(store, redis_where(settings)),
+            *await check_workers(store, settings.redis_url or settings.redis_sentinels),
             await check_platform(sgp),
         ]
     finally:
         await sgp.aclose()
         await store.aclose()
+
+
+async def check_workers(store: Store, redis_url: str | None) -> list[Check]:
+    """The workers whose heartbeat is live in this Redis (none is a warning: jobs would wait).
+
+    The embedded store is this process's own: no worker elsewhere can share it.
+    """
+    from bot.jobs.queue import JobQueue
+
+    if not redis_url:
+        return []
+    try:
+        alive = await JobQueue(store.redis, store.key).live_workers()
+    except Exception:  # the ping's line already says what is wrong with Redis
+        return []
+    if not alive:
+        return [
+            Check(
+                "workers",
+                True,
+                "no live worker: confirmed jobs wait until one runs (python -m bot worker, "
+                "or a web process with its worker)",
+                warning=True,
+            )
+        ]
+    return [Check("workers", True, f"{len(alive)} live: {', '.join(sorted(alive))}")]

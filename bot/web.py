@@ -72,6 +72,7 @@ def create_web_app(
     on_shutdown: Cleanup | None = None,
     background: Background | None = None,
     metrics: Metrics | None = None,
+    stalled: Callable[[], str | None] | None = None,
 ) -> Starlette:
     """`background` (the worker, by default) runs beside the server and stops before cleanup.
 
@@ -81,7 +82,7 @@ def create_web_app(
     """
     metrics = metrics or shared_default()
     routes = [
-        Route("/healthz", _healthz(store), methods=["GET"]),
+        Route("/healthz", _healthz(store, stalled), methods=["GET"]),
         Route("/metrics", _metrics_endpoint(metrics), methods=["GET"]),
     ]
     if bolt_app is not None:
@@ -157,11 +158,23 @@ def _metrics_endpoint(metrics: Metrics) -> Endpoint:
     return metrics_endpoint
 
 
-def _healthz(store: Store) -> Endpoint:
+#: /healthz answers within this even when Redis does not (a frozen Redis).
+HEALTH_PING_SECONDS: Final = 2.0
+
+
+def _healthz(store: Store, stalled: Callable[[], str | None] | None) -> Endpoint:
+    """200 when the store answers and this process's worker (if any) progressed in its lease."""
+
     async def healthz(_: Request) -> Response:
-        store_ok = await store.ping()
-        body = {"ok": store_ok, "store": "ok" if store_ok else "unavailable"}
-        return JSONResponse(body, status_code=200 if store_ok else 503)
+        try:
+            store_ok = await asyncio.wait_for(store.ping(), HEALTH_PING_SECONDS)
+        except TimeoutError:
+            store_ok = False
+        body: dict[str, Any] = {"ok": store_ok, "store": "ok" if store_ok else "unavailable"}
+        reason = stalled() if stalled is not None else None
+        if reason is not None:
+            body |= {"ok": False, "worker": reason}
+        return JSONResponse(body, status_code=200 if body["ok"] else 503)
 
     return healthz
 

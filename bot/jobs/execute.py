@@ -7,6 +7,8 @@ the steps, and reports through the `Publisher` port, which the Slack side implem
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Final
 
@@ -15,11 +17,18 @@ from bot.core.outcome import Summary
 from bot.jobs.records import JobRecords
 from bot.jobs.runner import JobRunner
 from bot.metrics import Metrics
+from bot.store.errors import StoreUnavailable
 from bot.usecases.audit import Auditing
+from bot.usecases.home import Home
 from bot.usecases.ports import Publisher
 from bot.usecases.undo import Undoing
 
 log = logging.getLogger(__name__)
+
+#: How often a worker waiting on another's publication lease looks again.
+PUBLICATION_POLL_SECONDS = 0.25
+#: How many of the team's latest audit records a successor reads for its job's.
+AUDIT_LOOKBACK = 50
 
 CRASHED: Final = (
     "The bot failed while assigning; some tasks may have been assigned. "
@@ -40,6 +49,7 @@ class JobExecution:
         publisher: Publisher,
         metrics: Metrics,
         lease_ms: int,
+        home: Home | None = None,
     ) -> None:
         self.records = records
         self.runner = runner
@@ -48,6 +58,7 @@ class JobExecution:
         self.publisher = publisher
         self.metrics = metrics
         self.lease_ms = lease_ms
+        self.home = home
 
     async def __call__(self, job: Job, deliveries: int) -> None:
         if deliveries > 1:
@@ -76,23 +87,88 @@ class JobExecution:
         return undo_id
 
     async def _report(self, job: Job, summary: Summary, undo_id: str | None) -> None:
-        """Exactly once across workers: the first to claim the publication reports."""
-        if not await self.records.claim_publication(job.id, self.runner.owner, self.lease_ms):
+        """Exactly once across workers, whatever moment a worker dies at.
+
+        The publication is a lease held (and renewed) by the reporting worker; one taking the
+        job over waits for a live holder to finish, or for a dead one's lease to lapse, then
+        does only the steps not recorded as done (the publisher looks in Slack for a post its
+        predecessor made but did not record).
+        """
+        owner = self.runner.owner
+        if not await self._await_publication(job, owner):
             log.info("job %s: already reported", job.id)
             return
-        self.metrics.job_finished(summary.assigned, summary.not_assigned)
-        confirmation = job.confirmation
-        if summary.assigned == 0:
-            await self.audit.record(confirmation, summary, permalink=None)
-            await self.records.mark_published(job.id, {"posted": False})
-            await self.publisher.nothing_assigned(job, summary)
-            return
-        permalink: str | None = None
+        renewing = asyncio.create_task(self._keep_publication(job.id, owner))
         try:
+            await self._report_steps(job, summary, undo_id)
+        finally:
+            renewing.cancel()
+        with contextlib.suppress(StoreUnavailable):
+            await self.records.release_publication(job.id, owner)
+
+    async def _await_publication(self, job: Job, owner: str) -> bool:
+        """True once this worker holds the publication lease; False when it was reported."""
+        while not await self.records.claim_publication(job.id, owner, self.lease_ms):
+            if await self.records.publication(job.id) is not None:
+                return False
+            await asyncio.sleep(PUBLICATION_POLL_SECONDS)
+        return True
+
+    async def _keep_publication(self, job_id: str, owner: str) -> None:
+        while True:
+            await asyncio.sleep(self.lease_ms / 3000)
+            try:
+                if not await self.records.renew_publication(job_id, owner, self.lease_ms):
+                    log.warning("job %s: publication lease lapsed; taking it again", job_id)
+                    await self.records.claim_publication(job_id, owner, self.lease_ms)
+            except StoreUnavailable:
+                continue
+
+    async def _report_steps(self, job: Job, summary: Summary, undo_id: str | None) -> None:
+        done = await self.records.steps(job.id)
+        if "counted" not in done:
+            self.metrics.job_finished(summary.assigned, summary.not_assigned)
+            await self.records.mark_step(job.id, "counted")
+        if self.home is not None:  # indexed for the App Home before anyone is told
+            await self.home.job_finished(job, summary, undo_id)
+        permalink: str | None = None
+        if summary.assigned == 0:
+            await self.publisher.nothing_assigned(job, summary)
+        else:
             permalink = await self.publisher.publish(job, summary, undo_id)
-        finally:  # recorded even when publishing broke half-way: the tasks are assigned
-            await self.records.mark_published(job.id, {"permalink": permalink})
-            await self.audit.record(confirmation, summary, permalink=permalink)
+        await self._audit(job, summary, permalink, done.get("audit"))
+        await self.records.mark_published(
+            job.id, {"permalink": permalink, "posted": summary.assigned > 0}
+        )
+
+    async def _audit(
+        self, job: Job, summary: Summary, permalink: str | None, step: str | None
+    ) -> None:
+        """One audit record: "pending" first, so a successor checks the stream before adding."""
+        if step == "done":
+            return
+        confirmation = job.confirmation
+        if step == "pending" and await self._audited(job, permalink):
+            await self.records.mark_step(job.id, "audit", "done")
+            return
+        await self.records.mark_step(job.id, "audit", "pending")
+        await self.audit.record(confirmation, summary, permalink=permalink)
+        await self.records.mark_step(job.id, "audit", "done")
+
+    async def _audited(self, job: Job, permalink: str | None) -> bool:
+        """Did the worker that died append this job's record? (its permalink is the job's)"""
+        confirmation = job.confirmation
+        try:
+            latest = await self.audit.store.latest(confirmation.team_id, AUDIT_LOOKBACK)
+        except StoreUnavailable:
+            return False
+        return any(
+            record.evaluation_id == confirmation.evaluation_id
+            and record.requester_id == confirmation.requester_id
+            and record.permalink == permalink
+            and record.at >= job.created_at
+            for record in latest
+        )
 
     async def give_up(self, job: Job) -> None:
         """The job kept failing: tell the requester rather than leave "Assigning..." forever."""

@@ -3,6 +3,11 @@
 Several workers (in the web processes or on their own) share one Redis; whichever claims a job
 runs it. A worker that stops hands its unfinished jobs back so another takes them at once; one
 that dies leaves them to be taken over when their lease runs out.
+
+Never silently stuck: a lost stream or group is recreated (`JobQueue`), any other error is
+logged and backed off from, and a job that meets an unreachable Redis pauses and goes on when it
+answers. The worker keeps a heartbeat in Redis and knows when it last made progress, so /healthz
+can say when it has not within its lease (`stalled`).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -27,6 +33,8 @@ ProcessJob = Callable[[Job, int], Coroutine[Any, Any, None]]
 
 #: A job delivered this many times without finishing is given up rather than retried forever.
 MAX_DELIVERIES = 5
+#: Waits after a failed round of the loop: short first, at most the last.
+BACKOFF_SECONDS = (0.1, 0.25, 0.5, 1.0, 2.0)
 
 
 def consumer_name() -> str:
@@ -54,26 +62,59 @@ class Worker:
         self.max_jobs = max_jobs
         self.give_up = give_up
         self._running: set[asyncio.Task[None]] = set()
+        #: When the worker last heard from Redis (a claim, a renewal, a heartbeat).
+        self.progressed_at = time.monotonic()
+        self.problem = "not started"
+        self._beaten_at = 0.0
+
+    def stalled(self) -> str | None:
+        """Why this worker can do nothing now (no progress within its lease), else None."""
+        idle = time.monotonic() - self.progressed_at
+        if idle <= self.lease_ms / 1000:
+            return None
+        return f"worker {self.consumer} made no progress for {idle:.0f} s: {self.problem}"
+
+    def _progressed(self) -> None:
+        self.progressed_at = time.monotonic()
+        self.problem = "ok"
 
     async def run(self, stop: asyncio.Event, grace_seconds: float = 20.0) -> None:
         """Work until `stop` is set, then finish or hand back what is in flight."""
         log.info("worker %s started", self.consumer)
+        self._progressed()
+        failures = 0
         while not stop.is_set():
-            if len(self._running) >= self.max_jobs:
-                await _wait_for_any(stop, *self._running)
-                continue
             try:
-                claimed = await self.jobs.claim(self.consumer, self.lease_ms, self.block_ms)
+                await self._round(stop)
+                failures = 0
             except StoreUnavailable:
+                self.problem = "the store is unavailable"
                 log.warning("worker %s: store unavailable, retrying shortly", self.consumer)
-                await _wait_for_any(stop, at_most=1.0)
-                continue
-            if claimed is not None:
-                task = asyncio.create_task(self._handle(claimed))
-                self._running.add(task)
-                task.add_done_callback(self._running.discard)
+                failures += 1
+            except Exception as exc:  # never die silently: log, back off, go on
+                self.problem = f"unexpected {type(exc).__name__}"
+                log.exception("worker %s: unexpected error; going on", self.consumer)
+                failures += 1
+            if failures:
+                await _wait_for_any(stop, at_most=_backoff(failures))
         await self._drain(grace_seconds)
         log.info("worker %s stopped", self.consumer)
+
+    async def _round(self, stop: asyncio.Event) -> None:
+        """One turn of the loop: a heartbeat when due, then a job claimed or a slot awaited."""
+        if time.monotonic() - self._beaten_at >= self.lease_ms / 3000:
+            await self.jobs.heartbeat(self.consumer, self.lease_ms)
+            self._beaten_at = time.monotonic()
+            self._progressed()
+        if len(self._running) >= self.max_jobs:
+            await _wait_for_any(stop, *self._running, at_most=self.block_ms / 1000)
+            return
+        claimed = await self.jobs.claim(self.consumer, self.lease_ms, self.block_ms)
+        self._progressed()
+        if claimed is not None:
+            task = asyncio.create_task(self._handle(claimed))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
 
     async def _drain(self, grace_seconds: float) -> None:
         if not self._running:
@@ -91,10 +132,13 @@ class Worker:
         if claimed.deliveries > MAX_DELIVERIES:
             log.error("job %s failed %d times; giving up", job.id, claimed.deliveries - 1)
             if self.give_up is not None:
-                await self.give_up(job)
-            await self.jobs.ack(claimed.entry_id)
+                try:
+                    await self.give_up(job)
+                except Exception:
+                    log.exception("job %s: could not tell the requester it was given up", job.id)
+            await self._ack(claimed)
             return
-        work = asyncio.create_task(self.process(job, claimed.deliveries))
+        work = asyncio.create_task(self._attempts(job, claimed.deliveries))
         lease = asyncio.create_task(self._keep_lease(claimed, work))
         try:
             await work
@@ -108,8 +152,43 @@ class Worker:
             return
         finally:
             lease.cancel()
-        await self.jobs.ack(claimed.entry_id)
+        await self._ack(claimed)
         log.info("job %s done", job.id)
+
+    async def _attempts(self, job: Job, deliveries: int) -> None:
+        """The job, run again here when Redis went away under it (no wait for the lease)."""
+        while True:
+            try:
+                await self.process(job, deliveries)
+                return
+            except StoreUnavailable:
+                log.warning(
+                    "job %s paused: the store is unavailable; resuming when it answers", job.id
+                )
+                await self._store_back()
+
+    async def _store_back(self) -> None:
+        """Wait until Redis answers again (a heartbeat goes through)."""
+        attempt = 0
+        while True:
+            try:
+                await self.jobs.heartbeat(self.consumer, self.lease_ms)
+                self._progressed()
+                return
+            except StoreUnavailable:
+                self.problem = "the store is unavailable"
+                attempt += 1
+                await asyncio.sleep(_backoff(attempt))
+
+    async def _ack(self, claimed: ClaimedJob) -> None:
+        """Acked once Redis takes it; unacked, the job would be delivered again (and skipped)."""
+        while True:
+            try:
+                await self.jobs.ack(claimed.entry_id)
+                return
+            except StoreUnavailable:
+                log.warning("job %s: could not ack yet; trying again", claimed.job.id)
+                await self._store_back()
 
     async def _keep_lease(self, claimed: ClaimedJob, work: asyncio.Task[None]) -> bool:
         """Renew until the work is done; False (and the work cancelled) if the lease was lost."""
@@ -118,7 +197,9 @@ class Worker:
             try:
                 kept = await self.jobs.renew(self.consumer, claimed.entry_id)
             except StoreUnavailable:
+                self.problem = "the store is unavailable"
                 continue
+            self._progressed()
             if not kept:
                 log.warning("job %s: lease lost to another worker; stopping", claimed.job.id)
                 work.cancel()
@@ -133,6 +214,10 @@ class Worker:
             log.warning(
                 "job %s: could not hand back; it is retried after the lease", claimed.job.id
             )
+
+
+def _backoff(failures: int) -> float:
+    return BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS)) - 1]
 
 
 async def _wait_for_any(

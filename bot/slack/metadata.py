@@ -80,3 +80,46 @@ def thread_parent_assignment(
     if not is_own_message(parent, bot_user_id):
         return None
     return read_metadata(parent)
+
+
+#: How many of a channel's or thread's latest messages a worker taking a job over reads.
+LOOKUP_LIMIT = 200
+
+
+async def find_job_message(
+    client: AsyncWebClient,
+    channel: str,
+    job_id: str,
+    part: str,
+    *,
+    thread_ts: str | None = None,
+    oldest: float = 0.0,
+) -> str | None:
+    """The ts of a message the bot already posted for `job_id` (`part`), else None.
+
+    What a worker taking a job over reads before posting, so a post whose record was lost with
+    the worker that made it is not made twice. Read in the thread when there is one, else in
+    the channel's history; a channel Slack will not show counts as "not found".
+    """
+    window: dict[str, Any] = {
+        "channel": channel,
+        "limit": LOOKUP_LIMIT,
+        "include_all_metadata": True,
+    }
+    if oldest > 0:
+        window["oldest"] = f"{oldest:.6f}"
+    try:
+        if thread_ts:
+            response = await client.conversations_replies(ts=thread_ts, **window)
+        else:
+            response = await client.conversations_history(**window)
+    except SlackApiError as exc:
+        log.warning("could not read %s for job %s: %s", channel, job_id, exc.response.get("error"))
+        return None
+    for message in response.get("messages") or []:
+        if not isinstance(message, Mapping):
+            continue
+        found = read_metadata(message)
+        if found is not None and found.job_id == job_id and found.part == part:
+            return str(message.get("ts") or "") or None
+    return None

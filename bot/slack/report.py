@@ -1,8 +1,18 @@
-"""Publishing a finished assignment: channel summary, details in its thread, assignees' DMs."""
+"""Publishing a finished assignment: channel summary, details in its thread, assignees' DMs.
+
+Each post is recorded as a step of the job's `Ledger` as soon as Slack took it; a worker taking a
+job over skips the steps recorded and, for the one a dead worker may have made without recording
+it, first looks in Slack for a message carrying the job's id in its metadata. A rate-limited post
+is tried again after Slack's Retry-After until it goes out: the job is not done before its outcome.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -11,9 +21,34 @@ from bot.core.outcome import Summary
 from bot.core.readback import Part, assignment_of, build_metadata
 from bot.slack import blocks
 from bot.slack import mrkdwn as md
+from bot.slack.metadata import find_job_message
 from bot.slack.publication import Publication
 
 log = logging.getLogger(__name__)
+
+#: Most rate-limited answers to one post before the job is failed (and taken up again later).
+MAX_RATE_LIMITED: Final = 30
+
+
+async def _nothing(step: str, value: str) -> None:
+    return None
+
+
+@dataclass
+class Ledger:
+    """The reporting steps a job has done (name -> what it left), and how to record one."""
+
+    done: dict[str, str] = field(default_factory=dict)
+    mark: Callable[[str, str], Awaitable[None]] = _nothing
+    #: Taken over from a worker that died reporting: look in Slack before each unrecorded post.
+    resuming: bool = False
+    #: The job's creation (epoch seconds): nothing of it is older.
+    since: float = 0.0
+
+    async def record(self, step: str, value: str = "1") -> None:
+        self.done[step] = value
+        await self.mark(step, value)
+
 
 #: Slack errors that mean "the bot may not post there", as opposed to an outage.
 NOT_ALLOWED_TO_POST = frozenset(
@@ -41,28 +76,73 @@ class Reporter:
         *,
         retry_job_id: str | None = None,
         undo_id: str | None = None,
+        ledger: Ledger | None = None,
     ) -> Publication:
+        ledger = ledger or Ledger()
         publication = Publication()
+        summary_ts = ledger.done.get("summary")
+        if summary_ts is None:
+            summary_ts = await self._find(ledger, channel_id, "summary", thread_ts)
+            if summary_ts is None:
+                args = blocks.summary_blocks(summary, retry_job_id=retry_job_id, undo_id=undo_id)
+                summary_ts = await self._post_summary(summary, channel_id, thread_ts, args)
+            await ledger.record("summary", summary_ts)
+        if summary_ts.startswith("!"):  # Slack refused it (not in the channel...)
+            publication.post_error = summary_ts[1:]
+            return publication
+        publication.summary_posted = True
+        detail_thread = thread_ts or summary_ts
+        publication.permalink = await self._permalink(channel_id, summary_ts)
+        if "detail" not in ledger.done:
+            if await self._find(ledger, channel_id, "detail", detail_thread) is None:
+                await self._post_details(summary, channel_id, detail_thread)
+            await ledger.record("detail")
+        publication.undelivered_dms = await self._notify_assignees(
+            summary, publication.permalink, ledger
+        )
+        return publication
+
+    async def _find(
+        self, ledger: Ledger, channel: str, part: str, thread_ts: str | None
+    ) -> str | None:
+        """A post of this job the last worker made but did not record (only when resuming)."""
+        if not ledger.resuming:
+            return None
+        return await find_job_message(
+            self.client, channel, self.job_id, part, thread_ts=thread_ts, oldest=ledger.since
+        )
+
+    async def _post_summary(
+        self, summary: Summary, channel_id: str, thread_ts: str | None, content: Any
+    ) -> str:
+        """The summary's ts, or "!" and Slack's error when Slack will not let the bot post."""
         try:
-            posted = await self.client.chat_postMessage(
+            posted = await self._post(
                 channel=channel_id,
                 thread_ts=thread_ts,
                 text=blocks.summary_text(summary),
-                blocks=blocks.summary_blocks(summary, retry_job_id=retry_job_id, undo_id=undo_id),
+                blocks=content,
                 unfurl_links=False,
                 metadata=self.metadata(summary, "summary"),
             )
         except SlackApiError as exc:
-            publication.post_error = str(exc.response.get("error", "unknown_error"))
-            log.warning("could not post the summary in %s: %s", channel_id, publication.post_error)
-            return publication
-        publication.summary_posted = True
-        summary_ts = str(posted["ts"])
-        detail_thread = thread_ts or summary_ts
-        publication.permalink = await self._permalink(channel_id, summary_ts)
-        await self._post_details(summary, channel_id, detail_thread)
-        publication.undelivered_dms = await self._notify_assignees(summary, publication.permalink)
-        return publication
+            error = str(exc.response.get("error", "unknown_error"))
+            log.warning("could not post the summary in %s: %s", channel_id, error)
+            return "!" + error
+        return str(posted["ts"])
+
+    async def _post(self, **message: Any) -> Any:
+        """chat.postMessage, tried again after Slack's Retry-After for as long as it says so."""
+        for _ in range(MAX_RATE_LIMITED):
+            try:
+                return await self.client.chat_postMessage(**message)
+            except SlackApiError as exc:
+                if exc.response.status_code != 429:
+                    raise
+                wait = _retry_after(exc)
+                log.warning("Slack rate-limited a post; trying again in %.0f s", wait)
+                await asyncio.sleep(wait)
+        return await self.client.chat_postMessage(**message)
 
     async def _permalink(self, channel_id: str, ts: str) -> str | None:
         try:
@@ -86,7 +166,7 @@ class Reporter:
                 )
                 return
             for message in blocks.thread_detail_messages(summary):
-                await self.client.chat_postMessage(
+                await self._post(
                     channel=channel_id,
                     thread_ts=thread_ts,
                     text="Task details",
@@ -97,14 +177,23 @@ class Reporter:
         except SlackApiError as exc:
             log.warning("could not post details in %s: %s", channel_id, exc.response.get("error"))
 
-    async def _notify_assignees(self, summary: Summary, permalink: str | None) -> list[str]:
+    async def _notify_assignees(
+        self, summary: Summary, permalink: str | None, ledger: Ledger
+    ) -> list[str]:
         undelivered: list[str] = []
         for share in summary.shares:
             slack_user = share.assignee.slack_user_id
             if slack_user is None or share.assigned == 0:
                 continue
+            step = f"dm:{slack_user}"
+            if step not in ledger.done and await self._dm_found(ledger, slack_user):
+                await ledger.record(step)
+            if step in ledger.done:
+                if ledger.done[step] == "undelivered":
+                    undelivered.append(slack_user)
+                continue
             try:
-                await self.client.chat_postMessage(
+                await self._post(
                     channel=slack_user,
                     text=(
                         f"You were assigned {share.assigned} tasks of "
@@ -117,4 +206,28 @@ class Reporter:
             except SlackApiError as exc:
                 log.warning("could not DM %s: %s", slack_user, exc.response.get("error"))
                 undelivered.append(slack_user)
+                await ledger.record(step, "undelivered")
+                continue
+            await ledger.record(step)
         return undelivered
+
+    async def _dm_found(self, ledger: Ledger, slack_user: str) -> bool:
+        """When resuming: did the last worker DM this assignee already (their DM's history)?"""
+        if not ledger.resuming:
+            return False
+        try:
+            opened = await self.client.conversations_open(users=slack_user)
+        except SlackApiError:
+            return False
+        channel = str((opened.get("channel") or {}).get("id") or "")
+        return bool(channel) and await self._find(ledger, channel, "dm", None) is not None
+
+
+def _retry_after(exc: SlackApiError) -> float:
+    """Slack's Retry-After (seconds), at least 1."""
+    headers = getattr(exc.response, "headers", None) or {}
+    value = next((v for k, v in dict(headers).items() if k.lower() == "retry-after"), "1")
+    try:
+        return max(1.0, float(value if isinstance(value, str) else value[0]))
+    except (TypeError, ValueError, IndexError):
+        return 1.0

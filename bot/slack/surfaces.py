@@ -28,27 +28,64 @@ RESPONSE_URL_PROGRESS_UPDATES = 3
 PROGRESS_INTERVAL_SECONDS = 2.0
 
 
+class Fallback:
+    """Where the final word goes when the response_url will not take it: an ephemeral message
+    to the requester where they asked, else a direct message."""
+
+    def __init__(
+        self, client: AsyncWebClient, channel: str, user: str, thread_ts: str | None
+    ) -> None:
+        self.client = client
+        self.channel = channel
+        self.user = user
+        self.thread_ts = thread_ts
+
+    async def show(
+        self, content: blocks.Blocks, text: str, metadata: dict[str, Any] | None
+    ) -> None:
+        message: dict[str, Any] = {"blocks": content, "text": text[:300]}
+        try:
+            await self.client.chat_postEphemeral(
+                channel=self.channel, user=self.user, thread_ts=self.thread_ts, **message
+            )
+            return
+        except SlackApiError as exc:
+            log.warning("could not answer in %s: %s", self.channel, exc.response.get("error"))
+        try:
+            await self.client.chat_postMessage(channel=self.user, metadata=metadata, **message)
+        except SlackApiError as exc:
+            log.error("could not tell %s the result: %s", self.user, exc.response.get("error"))
+
+
 class ResponseUrlSurface:
     """An ephemeral message, replaced in place through its interaction's response_url."""
 
     progress_updates: int | None = RESPONSE_URL_PROGRESS_UPDATES
 
-    def __init__(self, url: str, responder: Responder) -> None:
+    def __init__(self, url: str, responder: Responder, fallback: Fallback | None = None) -> None:
         self.url = url
         self.responder = responder
+        self.fallback = fallback
 
     async def show(
-        self, content: blocks.Blocks, text: str, *, metadata: dict[str, Any] | None = None
+        self,
+        content: blocks.Blocks,
+        text: str,
+        *,
+        metadata: dict[str, Any] | None = None,
+        final: bool = True,
     ) -> None:
         """`metadata`: the assignment's (`bot.core.readback`), on the final message.
 
-        Posted like every answer (`Responder`: pooled, retried); a failure costs the requester
-        an update, never the assignment.
+        Posted like every answer (`Responder`: pooled, retried, its uses counted); a progress
+        update that fails is skipped, a final word that fails goes to the `fallback`.
         """
         message: dict[str, Any] = {"replace_original": True, "blocks": content, "text": text[:300]}
         if metadata is not None:
             message["metadata"] = metadata
-        await self.responder.reply(self.url, **message)
+        taken = await self.responder.reply(self.url, final=final, **message)
+        if not taken and final and self.fallback is not None:
+            await self.fallback.show(content, text, metadata)
 
 
 class ViewSurface:
@@ -65,7 +102,12 @@ class ViewSurface:
         self.view_id = view_id
 
     async def show(
-        self, content: blocks.Blocks, text: str, *, metadata: dict[str, Any] | None = None
+        self,
+        content: blocks.Blocks,
+        text: str,
+        *,
+        metadata: dict[str, Any] | None = None,
+        final: bool = True,
     ) -> None:
         """A view has no message metadata: `metadata` is not shown anywhere."""
         try:
@@ -80,7 +122,12 @@ class NoSurface:
     progress_updates: int | None = 0
 
     async def show(
-        self, content: blocks.Blocks, text: str, *, metadata: dict[str, Any] | None = None
+        self,
+        content: blocks.Blocks,
+        text: str,
+        *,
+        metadata: dict[str, Any] | None = None,
+        final: bool = True,
     ) -> None:
         return None
 
@@ -88,9 +135,20 @@ class NoSurface:
 AnySurface = ResponseUrlSurface | ViewSurface | NoSurface
 
 
-def surface_for(ref: SurfaceRef, client: AsyncWebClient, responder: Responder) -> AnySurface:
+def surface_for(
+    ref: SurfaceRef,
+    client: AsyncWebClient,
+    responder: Responder,
+    confirmation: Confirmation | None = None,
+) -> AnySurface:
+    """The requester's surface; with `confirmation`, a response_url's final word falls back."""
     if ref.kind == "response_url" and ref.response_url:
-        return ResponseUrlSurface(ref.response_url, responder)
+        fallback = None
+        if confirmation is not None:
+            fallback = Fallback(
+                client, confirmation.channel_id, confirmation.requester_id, confirmation.thread_ts
+            )
+        return ResponseUrlSurface(ref.response_url, responder, fallback)
     if ref.kind == "view" and ref.view_id:
         return ViewSurface(client, ref.view_id)
     return NoSurface()
@@ -119,4 +177,4 @@ class Progress:
         if self.left is not None:
             self.left -= 1
         content = blocks.assigning_blocks(self.confirmation, done=done)
-        await self.surface.show(content, f"Assigning... {done:,} / {total:,}")
+        await self.surface.show(content, f"Assigning... {done:,} / {total:,}", final=False)

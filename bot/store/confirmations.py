@@ -1,10 +1,12 @@
 """Pending confirmations: a request shown to its requester, waiting for Confirm or Cancel.
 
 A confirmation lives under an unguessable token (the only thing the Slack button carries), with
-a TTL so an unanswered preview simply disappears. Taking it is atomic (GETDEL): of two clicks,
-or two processes handling the same click, exactly one gets it and runs the request. The winner
-leaves a short-lived tombstone saying how it ended, so a late click can be answered with
-"already confirmed" rather than "expired".
+a TTL so an unanswered preview simply disappears. Taking it is one atomic script on one key: of
+two clicks, or two processes handling the same click, exactly one gets it and runs the request,
+and in the same step the key becomes a tombstone saying how it ended (and who took it), so a
+click that loses, however close, is told "already confirmed", never "expired". The taker's own
+nonce in the tombstone makes the script safe to replay: redis-py retrying it after a lost reply
+gets the confirmation again instead of turning the winner into a loser.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pydantic import ValidationError
 from redis.asyncio import Redis
 
 from bot.core.confirmation import Confirmation
-from bot.store.errors import UNREACHABLE_ERRORS, unavailable_on_connection_error
+from bot.store.errors import unavailable_on_connection_error
 
 __all__ = ["ENDING_TTL_SECONDS", "ConfirmationStore", "Ending", "is_token_shaped"]
 
@@ -36,6 +38,22 @@ _TOKEN_BYTES: Final = 18  # 144 bits; token_urlsafe(18) is 24 characters
 # token_urlsafe and a bounded length before building any key from them.
 _TOKEN_SHAPE: Final = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _PUT_ATTEMPTS: Final = 3
+_TAKEN: Final = "taken:"
+
+#: KEYS[1] the confirmation; ARGV ending, nonce, tombstone TTL. The confirmation, or nil.
+_TAKE: Final = """
+local value = redis.call('GET', KEYS[1])
+if not value then return false end
+local mark = 'taken:' .. ARGV[1] .. ':' .. ARGV[2] .. '|'
+if string.sub(value, 1, 6) == 'taken:' then
+  if string.sub(value, 1, string.len(mark)) == mark then
+    return string.sub(value, string.len(mark) + 1)
+  end
+  return false
+end
+redis.call('SET', KEYS[1], mark .. value, 'EX', ARGV[3])
+return value
+"""
 
 
 def is_token_shaped(token: object) -> bool:
@@ -94,20 +112,15 @@ class ConfirmationStore:
             raise ValueError(f"ending must be one of {sorted(_ENDINGS)}, not {ending!r}")
         if not is_token_shaped(token):
             return None
+        nonce = secrets.token_hex(8)
         with unavailable_on_connection_error():
-            raw = await self._redis.getdel(self.key(token))
-        confirmation = self._parse(token, raw)
-        if confirmation is None:
-            return None  # nothing won, so nothing to record
-        try:
-            # NX: the first ending recorded is the truth, whatever a racing writer says.
-            await self._redis.set(self.ending_key(token), ending, ex=ENDING_TTL_SECONDS, nx=True)
-        except UNREACHABLE_ERRORS:
-            # The confirmation is already ours; losing the tombstone only makes a late click
-            # read "expired" instead of "already confirmed", so do not throw the request away.
-            logger.warning(
-                "could not record the ending of confirmation %s", _short(token), exc_info=True
+            raw = await self._redis.eval(
+                _TAKE, 1, self.key(token), ending, nonce, ENDING_TTL_SECONDS
             )
+        confirmation = self._parse(token, raw)
+        if confirmation is None and raw is not None:  # unreadable: nothing was run
+            with unavailable_on_connection_error():
+                await self._redis.delete(self.key(token))
         return confirmation
 
     async def ending(self, token: str) -> Ending | None:
@@ -115,14 +128,18 @@ class ConfirmationStore:
         if not is_token_shaped(token):
             return None
         with unavailable_on_connection_error():
-            value = await self._redis.get(self.ending_key(token))
+            value = await self._redis.get(self.key(token))
+            if isinstance(value, str) and value.startswith(_TAKEN):
+                value = value[len(_TAKEN) :].split(":", 1)[0]
+            else:  # one taken before the tombstone moved into the key itself
+                value = await self._redis.get(self.ending_key(token))
         if value in _ENDINGS:
             return cast(Ending, value)
         return None
 
     def _parse(self, token: str, raw: object) -> Confirmation | None:
         """Parse a stored value; one written by an incompatible version counts as missing."""
-        if raw is None:
+        if raw is None or (isinstance(raw, str) and raw.startswith(_TAKEN)):
             return None
         try:
             return Confirmation.model_validate_json(cast("str | bytes", raw))

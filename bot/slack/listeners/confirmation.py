@@ -1,8 +1,9 @@
 """The preview's Confirm and Cancel buttons.
 
-Confirm takes the confirmation once and queues the job; the worker that claims it reports on
-the same message (its response_url). A click by anyone but the requester or an admin, or on a
-preview that expired or was already answered, changes nothing and is told why.
+Confirm takes the confirmation once and queues the job, then shows "Assigning..."; the worker
+that claims it reports on the same message (its response_url). A click by anyone but the
+requester or an admin, or on a preview that expired or was already answered, changes nothing
+and is told why.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.slack.deps import Deps
 from bot.slack.listener import Incoming, listener
 from bot.slack.ui_ids import Action
 from bot.slack.wording import describe
+from bot.slack.workflow_step import cancelled
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +35,16 @@ def register(app: AsyncApp, deps: Deps) -> None:
 async def handle_confirm(incoming: Incoming, deps: Deps) -> RequestOutcome:
     assigning = deps.usecases.assigning
     confirmation = await assigning.confirm(incoming.action_value, incoming.user_id)
-    await incoming.answer(
-        blocks.assigning_blocks(confirmation), "Assigning...", replace_original=True
-    )
     surface = SurfaceRef(kind="response_url", response_url=incoming.response_url)
-    try:
+    try:  # queued before anything that can fail talks to Slack: the request is never lost
         await assigning.submit(confirmation, surface)
     except Exception as exc:
         log.exception("queueing a confirmed request failed")
         await incoming.refuse(describe(exc) + " " + NOT_QUEUED, replace_original=True)
         return "error"
+    await incoming.answer(
+        blocks.assigning_blocks(confirmation), "Assigning...", replace_original=True
+    )
     return "ok"
 
 
@@ -53,4 +55,5 @@ async def handle_cancel(incoming: Incoming, deps: Deps) -> RequestOutcome:
         "Cancelled: nothing was assigned.",
         replace_original=True,
     )
+    await cancelled(deps.steps, confirmation)  # a workflow step's preview fails the step
     return "ok"

@@ -11,9 +11,9 @@ import fakeredis
 import pytest
 
 from bot.core.confirmation import Assignee, Confirmation, Share
+from bot.fakes.waiting import eventually
 from bot.store import ENDING_TTL_SECONDS, Ending, Store
 from tests.conftest import StoreFactory
-from tests.fakes.waiting import eventually
 
 TTL = 900
 
@@ -85,7 +85,7 @@ async def test_cancel_is_remembered(store: Store) -> None:
 async def test_ending_is_kept_a_day(store: Store) -> None:
     token = await store.confirmations.put(make_confirmation(), TTL)
     await store.confirmations.take(token, "confirmed")
-    ttl = await store.redis.ttl(store.confirmations.ending_key(token))
+    ttl = await store.redis.ttl(store.confirmations.key(token))  # the tombstone
     assert ENDING_TTL_SECONDS - 5 <= ttl <= ENDING_TTL_SECONDS == 24 * 60 * 60
 
 
@@ -233,7 +233,7 @@ async def test_keys_live_under_prefix(store: Store) -> None:
     token2 = await store.confirmations.put(make_confirmation(), TTL)
     keys = {key async for key in store.redis.scan_iter(match="*")}
     mine = {key for key in keys if key.startswith(store.prefix)}
-    assert mine == {store.confirmations.ending_key(token), store.confirmations.key(token2)}
+    assert mine == {store.confirmations.key(token), store.confirmations.key(token2)}
 
 
 async def test_prefixes_are_isolated(store: Store, make_store: StoreFactory) -> None:
@@ -243,3 +243,15 @@ async def test_prefixes_are_isolated(store: Store, make_store: StoreFactory) -> 
     assert await other.confirmations.take(token, "confirmed") is None
     assert await store.confirmations.take(token, "confirmed") is not None
     assert await other.confirmations.ending(token) is None
+
+
+async def test_a_replayed_take_still_wins(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """redis-py replays a command whose reply was lost: the replay must not turn into "taken"."""
+    token = await store.confirmations.put(make_confirmation(), TTL)
+    monkeypatch.setattr("bot.store.confirmations.secrets.token_hex", lambda _: "samenonce")
+    assert await store.confirmations.take(token, "confirmed") is not None
+    assert await store.confirmations.take(token, "confirmed") is not None  # the same take again
+    monkeypatch.setattr("bot.store.confirmations.secrets.token_hex", lambda _: "othernonce")
+    assert await store.confirmations.take(token, "confirmed") is None  # another click loses
+    assert await store.confirmations.ending(token) == "confirmed"
+    assert await store.confirmations.peek(token) is None
