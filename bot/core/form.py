@@ -8,7 +8,7 @@ Text inputs arrive as typed, not Slack-escaped: `<` is `<`, not `&lt;`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Final
 
 from pydantic import BaseModel, ConfigDict
@@ -81,14 +81,18 @@ def bad_ids_problem(bad: Sequence[str], total: int | None = None, prefix: str = 
     return FieldProblem(f"{prefix}{named}{more} {what}: {reason}.")
 
 
-def read_evaluation(text: str | None) -> str:
-    """The evaluation id from an id or a link to the evaluation."""
+def read_evaluation(text: str | None, hosts: Collection[str] = ids.DEFAULT_PLATFORM_HOSTS) -> str:
+    """The evaluation id from an id or a link to the evaluation on the platform's `hosts`
+    (ASSIGN_PLATFORM_HOSTS, `*` for any); a link to another host is refused, naming it."""
     value = (text or "").strip()
     if not value:
         raise FieldProblem("Enter the evaluation id (like eval_123) or paste its link.")
-    evaluation_id = ids.evaluation_id_from(value)
+    evaluation_id = ids.evaluation_id_from(value, hosts)
     if evaluation_id is not None:
         return evaluation_id
+    foreign = ids.link_host_problem(value, hosts)
+    if foreign is not None:
+        raise FieldProblem(f"{shown(value)} can't be used: {foreign}.")
     if "/" in value:
         reason = "a link needs an /evaluations/<id> part"
     else:

@@ -137,6 +137,15 @@ def link_host_problem(token: str, hosts: Collection[str]) -> str | None:
     )
 
 
+def link_host(hosts: Collection[str]) -> str:
+    """Where the bot's own links point: the first configured host that is a host.
+
+    `*` accepts links from anywhere but names no place to link to; the default host stands in.
+    """
+    named = [host.strip().lower() for host in hosts if host.strip() and host.strip() != ANY_HOST]
+    return named[0] if named else DEFAULT_PLATFORM_HOSTS[0]
+
+
 def slack_user_from(token: str) -> str | None:
     """The Slack user id in a mention as Slack escapes it: `<@U123>` or `<@W123|name>`."""
     match = _SLACK_USER_RE.fullmatch(token.strip())

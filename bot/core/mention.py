@@ -16,6 +16,7 @@ module decides how the text is read in its light, and never guesses:
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Final
 
 from bot.core import ids
@@ -56,31 +57,45 @@ def strip_bot_mention(text: str, bot_user_id: str | None) -> str:
     return own.sub(" ", text).strip()
 
 
-def parse_mention(text: str, *, max_ids: int, thread: Extracted | None) -> Command:
+def parse_mention(
+    text: str,
+    *,
+    max_ids: int,
+    thread: Extracted | None,
+    hosts: Collection[str] = ids.DEFAULT_PLATFORM_HOSTS,
+) -> Command:
     """Read a mention's text (bot mention already stripped); raise UsageError when it is none.
 
     `thread` is what the first message of the mention's thread names; None outside a thread.
     Raises ChooseEvaluation when the thread names several evaluations and the text none.
+    `hosts` (ASSIGN_PLATFORM_HOSTS) are the platform's: an evaluation link to another host is
+    refused, naming it, even in a thread (never silently replaced by the thread's evaluation).
     """
     labelled = _LABEL.match(text)
     if labelled is not None:  # `evaluation eval_9 t1 to me`: the first id is the evaluation
-        return parse(labelled.group(1) + text[labelled.end() :], max_ids=max_ids)
+        return parse(labelled.group(1) + text[labelled.end() :], max_ids=max_ids, hosts=hosts)
     first = _first_word(text)
     if thread is None or _is_subcommand(first) or _is_link(first):
-        return parse(text, max_ids=max_ids)
+        return parse(text, max_ids=max_ids, hosts=hosts)
     evaluations = thread.evaluation_ids or ((thread.evaluation_id,) if thread.evaluation_id else ())
     if first in evaluations:
-        return parse(text, max_ids=max_ids, evaluation_id=first)
+        return parse(text, max_ids=max_ids, evaluation_id=first, hosts=hosts)
     if len(evaluations) == 1:
-        return parse(text, max_ids=max_ids, evaluation_id=evaluations[0])
+        return parse(text, max_ids=max_ids, evaluation_id=evaluations[0], hosts=hosts)
     if evaluations:
         raise ChooseEvaluation(evaluations, text)
     raise UsageError(_none_answer(first, thread))
 
 
-def answer_choice(text: str, evaluation_id: str, *, max_ids: int) -> Command:
+def answer_choice(
+    text: str,
+    evaluation_id: str,
+    *,
+    max_ids: int,
+    hosts: Collection[str] = ids.DEFAULT_PLATFORM_HOSTS,
+) -> Command:
     """The mention's text read again once the person picked `evaluation_id` (a button)."""
-    return parse(text, max_ids=max_ids, evaluation_id=evaluation_id)
+    return parse(text, max_ids=max_ids, evaluation_id=evaluation_id, hosts=hosts)
 
 
 def _first_word(text: str) -> str:
@@ -92,6 +107,8 @@ def _first_word(text: str) -> str:
 
 
 def _is_link(word: str) -> bool:
+    """An evaluation link on any host: the mention names its evaluation (a foreign host's
+    link is then refused by `parse`, not taken as a task id of the thread's evaluation)."""
     return "/" in word and ids.evaluation_id_from(word) is not None
 
 

@@ -11,10 +11,9 @@ of strings), and keeps metadata small: the payload here stays under `MAX_PAYLOAD
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Final, Literal
-from urllib.parse import unquote, urlsplit
 
 from pydantic import (
     BaseModel,
@@ -24,7 +23,8 @@ from pydantic import (
     WrapValidator,
 )
 
-from bot.core.ids import is_valid_id
+from bot.core.ids import DEFAULT_PLATFORM_HOSTS, is_valid_id
+from bot.core.notices.links import platform_ids
 from bot.core.outcome import Summary
 
 EVENT_TYPE: Final = "sgp_tasks_assigned"
@@ -34,8 +34,8 @@ VERSION: Final = 1
 MAX_ASSIGNEES: Final = 40
 #: The serialized payload stays under this (Slack documents no figure; 4 KB is safe).
 MAX_PAYLOAD_CHARS: Final = 4000
-#: The platform's web app, whose links are unfurled (the manifests' `unfurl_domains` too).
-DEFAULT_APP_HOST: Final = "app.sgp.scale.com"
+#: The platform's web app by default (ASSIGN_PLATFORM_HOSTS; the manifests' `unfurl_domains`).
+DEFAULT_APP_HOST: Final = DEFAULT_PLATFORM_HOSTS[0]
 #: Statuses of a task that is done: a reassignment leaves these out.
 DONE_STATUSES: Final = frozenset({"COMPLETED", "FIXED"})
 
@@ -260,26 +260,14 @@ class PlatformLink:
     task_id: str | None = None
 
 
-def platform_link(url: str, host: str) -> PlatformLink | None:
-    """The evaluation a link to `host` names (`.../evaluations/<id>[/tasks/<task>]`); else None.
+def platform_link(url: str, hosts: Collection[str]) -> PlatformLink | None:
+    """The evaluation a link to one of `hosts` names (`.../evaluations/<id>[/tasks/<task>]`).
 
-    Only the configured host's links are read: any other link is none of the bot's business.
+    Only the platform's links (ASSIGN_PLATFORM_HOSTS, `*` for any) are read: any other link is
+    none of the bot's business. None when the link names no evaluation there.
     """
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    found = platform_ids(url, frozenset(host.lower() for host in hosts))
+    if found is None:
         return None
-    if parts.scheme.lower() not in ("http", "https") or (parts.hostname or "") != host.lower():
-        return None
-    segments = [unquote(s) for s in parts.path.split("/") if s]
-    lowered = [s.lower() for s in segments]
-    if "evaluations" not in lowered:
-        return None
-    at = lowered.index("evaluations")
-    evaluation = segments[at + 1] if at + 1 < len(segments) else ""
-    if not is_valid_id(evaluation):
-        return None
-    task = None
-    if at + 3 < len(segments) and lowered[at + 2] == "tasks" and is_valid_id(segments[at + 3]):
-        task = segments[at + 3]
-    return PlatformLink(url=url, evaluation_id=evaluation, task_id=task)
+    evaluation_id, task_id = found
+    return PlatformLink(url=url, evaluation_id=evaluation_id, task_id=task_id)

@@ -11,7 +11,7 @@ semicolons or new lines, and `query` is `next <count>` or `unassigned`, as in th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -60,9 +60,16 @@ class StepRequest:
     requester_id: str | None
 
 
-def step_request(inputs: Mapping[str, object], max_ids: int) -> StepRequest:
-    """The step's inputs as a request, or a UsageError naming the input to fix."""
-    evaluation_id = _evaluation(inputs.get("evaluation_id"))
+def step_request(
+    inputs: Mapping[str, object],
+    max_ids: int,
+    hosts: Collection[str] = ids.DEFAULT_PLATFORM_HOSTS,
+) -> StepRequest:
+    """The step's inputs as a request, or a UsageError naming the input to fix.
+
+    An evaluation link counts only on the platform's `hosts` (ASSIGN_PLATFORM_HOSTS).
+    """
+    evaluation_id = _evaluation(inputs.get("evaluation_id"), hosts)
     query = _query(_text(inputs.get("query"), "query"), max_ids)
     typed = _text(inputs.get("task_ids"), "task_ids")
     if query is not None and typed.strip():
@@ -100,13 +107,17 @@ def _text(value: object, name: str) -> str:
     return value
 
 
-def _evaluation(value: object) -> str:
+def _evaluation(value: object, hosts: Collection[str]) -> str:
     text = _text(value, "evaluation_id").strip()
     if not text:
         raise UsageError("The step's `evaluation_id` input is empty: map an evaluation id to it.")
-    found = ids.evaluation_id_from(text)
+    found = ids.evaluation_id_from(text, hosts)
     if found is None:
-        problem = ids.id_problem(text) or "it is not an evaluation id or link"
+        problem = (
+            ids.link_host_problem(text, hosts)
+            or ids.id_problem(text)
+            or "it is not an evaluation id or link"
+        )
         raise UsageError(f"`evaluation_id` {text[:80]!r} is not an evaluation id: {problem}.")
     return found
 

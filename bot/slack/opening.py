@@ -35,8 +35,6 @@ class Opening:
     channel_id: str | None = None
     thread_ts: str | None = None
     evaluation_id: str | None = None
-    #: More evaluations the message names; the form says it picked the first.
-    other_evaluations: tuple[str, ...] = ()
     task_ids: tuple[str, ...] = ()
     from_message: bool = False
 
@@ -54,7 +52,6 @@ async def open_form(client: AsyncWebClient, deps: Deps, opening: Opening) -> Non
         channel_id=opening.channel_id,
         max_task_ids=deps.max_task_ids,
         evaluation_id=opening.evaluation_id,
-        other_evaluations=opening.other_evaluations,
         task_ids_text=text,
         carried=carried,
         from_message=opening.from_message,

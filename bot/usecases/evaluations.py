@@ -5,13 +5,14 @@ an earlier assignment that are still open, for "Reassign these tasks".
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final
 
 from pydantic import ValidationError
 
+from bot.core.ids import DEFAULT_PLATFORM_HOSTS
 from bot.core.readback import (
-    DEFAULT_APP_HOST,
     Assignment,
     EvaluationOverview,
     PlatformLink,
@@ -51,13 +52,13 @@ class Evaluations:
         cache: Cache,
         jobs: JobBoard,
         *,
-        app_host: str = DEFAULT_APP_HOST,
+        hosts: Collection[str] = DEFAULT_PLATFORM_HOSTS,
         overview_seconds: int = OVERVIEW_SECONDS,
         listing_seconds: float = REASSIGN_LISTING_SECONDS,
     ) -> None:
-        """`app_host`: the platform web app's host, whose evaluation links are unfurled."""
+        """`hosts`: the platform web app's (ASSIGN_PLATFORM_HOSTS), whose links are unfurled."""
         self.platform = platform
-        self.app_host = app_host
+        self.hosts = tuple(hosts)
         self.cache = cache
         self.jobs = jobs
         self.overview_seconds = overview_seconds
@@ -65,7 +66,7 @@ class Evaluations:
 
     def link(self, url: str) -> PlatformLink | None:
         """The evaluation a link names, when it is a link to the platform's app."""
-        return platform_link(url, self.app_host)
+        return platform_link(url, self.hosts)
 
     async def overview(self, evaluation_id: str) -> EvaluationOverview:
         """The evaluation's name, status and counts; raises the platform's error (e.g. 404)."""

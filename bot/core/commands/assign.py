@@ -16,7 +16,7 @@ each person's pending tasks in the evaluation and `max <N> each` caps every shar
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -81,7 +81,15 @@ def _evaluation_problem(token: Token) -> str:
     return ids.id_problem(token.text) or ids.ID_RULE
 
 
-def _thread_evaluation(first: Token, default: str) -> tuple[str, int]:
+def _foreign_link(first: Token, hosts: Collection[str]) -> UsageError | None:
+    """The refusal of an evaluation link to a host that is not the platform's; else None."""
+    problem = ids.link_host_problem(first.text, hosts)
+    if problem is None:
+        return None
+    return UsageError(f"I can't take the evaluation from {show(first)}: {problem}.")
+
+
+def _thread_evaluation(first: Token, default: str, hosts: Collection[str]) -> tuple[str, int]:
     """The evaluation in a conversation about `default`, and where the task ids start.
 
     A link first still wins, and a first word equal to `default` names it; any other first
@@ -95,16 +103,16 @@ def _thread_evaluation(first: Token, default: str) -> tuple[str, int]:
     named = None if first.markup and not first.text.startswith("<http") else first.text
     if named is None or ("/" not in named and named != default):
         return default, 0
-    evaluation_id = ids.evaluation_id_from(named)
+    evaluation_id = ids.evaluation_id_from(named, hosts)
     if evaluation_id is None:
-        raise UsageError(
+        raise _foreign_link(first, hosts) or UsageError(
             f"{show(first)} is not an evaluation link: {_evaluation_problem(first)}. "
             "Leave it out to use this thread's evaluation."
         )
     return evaluation_id, 1
 
 
-def _named_evaluation(first: Token) -> str:
+def _named_evaluation(first: Token, hosts: Collection[str]) -> str:
     """The evaluation the first word names, or an error that says how to name one."""
     if meant_as_person(first) or is_to(first):
         raise UsageError(
@@ -115,9 +123,9 @@ def _named_evaluation(first: Token) -> str:
             f"Which evaluation should `{first.word}` pick tasks from? Start with its id or "
             f"link: {_EXAMPLE_NEXT}."
         )
-    evaluation_id = ids.evaluation_id_from(first.text)
+    evaluation_id = ids.evaluation_id_from(first.text, hosts)
     if evaluation_id is None:
-        raise UsageError(
+        raise _foreign_link(first, hosts) or UsageError(
             f"{show(first)} is not an evaluation id or link: {_evaluation_problem(first)}. "
             "Paste its id (like `eval_123`) or its link "
             "(like `https://app.sgp.scale.com/evaluations/eval_123`)."
@@ -237,14 +245,14 @@ def _people(tokens: Sequence[Token], after_to: bool) -> tuple[AssigneeRef, ...]:
 def _parse_assign(tokens: Sequence[Token], context: Context) -> Assign:
     """`<evaluation> <task ids...> [to] <people...>`; `tokens` starts at the evaluation."""
     if context.evaluation_id is not None:
-        evaluation_id, start = _thread_evaluation(tokens[0], context.evaluation_id)
+        evaluation_id, start = _thread_evaluation(tokens[0], context.evaluation_id, context.hosts)
     else:
-        evaluation_id, start = _named_evaluation(tokens[0]), 1
+        evaluation_id, start = _named_evaluation(tokens[0], context.hosts), 1
     options_at, split = _split_options(tokens, context.max_ids)
     tokens = tokens[: max(options_at, start)]
     ids_end, people_start, after_to = _split(tokens, start)
     words = [token for token in tokens[start:ids_end] if not is_filler(token)]
-    query = _query(words, context.max_ids)
+    query = _query(words, context.max_picked)
     task_ids, duplicates = ((), 0) if query is not None else _task_ids(words, context.max_ids)
     return Assign(
         evaluation_id=evaluation_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Final
 
 from bot.core.commands import registry
@@ -10,17 +11,26 @@ from bot.core.commands.help import Help
 from bot.core.commands.registry import Context
 from bot.core.commands.tokens import EXAMPLE, MAX_TEXT_CHARS, Token, quote, tokenize, too_long
 from bot.core.commands.types import Command, UsageError
+from bot.core.ids import DEFAULT_PLATFORM_HOSTS
 
 _LETTERS_RE: Final = re.compile(r"[a-z]{1,16}")
 
 
-def parse(text: str, *, max_ids: int = 10_000, evaluation_id: str | None = None) -> Command:
+def parse(
+    text: str,
+    *,
+    max_ids: int = 10_000,
+    max_picked: int | None = None,
+    evaluation_id: str | None = None,
+    hosts: Collection[str] = DEFAULT_PLATFORM_HOSTS,
+) -> Command:
     """Read a command; raise UsageError (and nothing else) when the text is not one.
 
     `evaluation_id` is the evaluation the conversation is about (a mention in a notification's
     thread): the text may then leave it out. An evaluation link first in the text still wins,
     and a first word equal to `evaluation_id` is read as naming it; any other first word is a
-    task id. Linear in the length of `text`.
+    task id. An evaluation link counts only on the platform's `hosts` (ASSIGN_PLATFORM_HOSTS,
+    `*` for any); a link to another host is refused, naming it. Linear in the length of `text`.
     """
     if len(text) > MAX_TEXT_CHARS:
         raise too_long(len(text))
@@ -31,7 +41,8 @@ def parse(text: str, *, max_ids: int = 10_000, evaluation_id: str | None = None)
     if not tokens or _is_question(tokens[0]):
         return Help()
     head, rest = tokens[0], tokens[1:]
-    context = Context(max_ids=max_ids, evaluation_id=evaluation_id)
+    picked = max_ids if max_picked is None else max_picked
+    context = Context(max_ids=max_ids, evaluation_id=evaluation_id, hosts=hosts, max_picked=picked)
     named = registry.find(head.word.rstrip("?!."))
     if named is not None:
         return named.parse(rest, context)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
@@ -19,6 +19,7 @@ from typing import Final
 
 from bot.core.commands.tokens import Token
 from bot.core.commands.types import Command
+from bot.core.ids import DEFAULT_PLATFORM_HOSTS
 
 #: How alike a mistyped word and a name must be (difflib's ratio) to suggest the name: one
 #: typo in a four-letter word (`lnik`, `hepl`) is 0.75; `eval` against `help` is 0.5.
@@ -29,10 +30,14 @@ SUGGESTION_LENGTH_SLACK: Final = 2
 
 @dataclass(frozen=True)
 class Context:
-    """What a parser may need beyond the words: the id limit and the conversation's evaluation."""
+    """What a parser may need beyond the words: the id limit, the conversation's evaluation
+    and the platform's hosts (ASSIGN_PLATFORM_HOSTS), whose evaluation links are accepted."""
 
     max_ids: int
     evaluation_id: str | None
+    hosts: Collection[str] = DEFAULT_PLATFORM_HOSTS
+    #: Most tasks `next N` may pick (ASSIGN_MAX_PICKED_TASKS); typed ids keep `max_ids`.
+    max_picked: int = 10_000
 
 
 Parser = Callable[[Sequence[Token], Context], Command]

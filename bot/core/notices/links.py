@@ -16,10 +16,10 @@ from collections.abc import Collection
 from typing import Final
 from urllib.parse import unquote, urlsplit
 
-from bot.core.ids import is_valid_id
+from bot.core.ids import ANY_HOST, DEFAULT_PLATFORM_HOSTS, is_valid_id
 
-#: The platform's app, as its links are written today.
-DEFAULT_APP_HOSTS: Final = ("app.sgp.scale.com",)
+#: The platform's app (ASSIGN_PLATFORM_HOSTS, by default): one default, kept in `core.ids`.
+DEFAULT_APP_HOSTS: Final = DEFAULT_PLATFORM_HOSTS
 
 #: Slack's markup: `<url|label>`, `<url>`, `<@U1>`, `<#C1|name>`, `<!here>`.
 _MARKUP: Final = re.compile(r"<([^<>|\n]*)(?:\|([^<>\n]*))?>")
@@ -71,7 +71,7 @@ def platform_ids(url: str, hosts: Collection[str]) -> tuple[str, str | None] | N
         host = (parts.hostname or "").lower()
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not (host in hosts or "*" in hosts):
+    if parts.scheme.lower() not in ("http", "https") or not (host in hosts or ANY_HOST in hosts):
         return None
     segments = [unquote(segment) for segment in parts.path.split("/") if segment]
     lowered = [segment.lower() for segment in segments]

@@ -104,7 +104,6 @@ def form_view(
     channel_id: str | None,
     max_task_ids: int,
     evaluation_id: str | None = None,
-    other_evaluations: Sequence[str] = (),
     task_ids_text: str | None = None,
     carried: Sequence[str] = (),
     from_message: bool = False,
@@ -116,7 +115,7 @@ def form_view(
     """
     content: list[Block] = []
     if from_message:
-        found = _found_text(evaluation_id, other_evaluations, task_ids_text, carried)
+        found = _found_text(evaluation_id, task_ids_text, carried)
         content.append(context_block(found))
     content.extend(_id_inputs(evaluation_id, task_ids_text, carried, max_task_ids))
     content.extend(_pick_inputs(max_task_ids))
@@ -287,9 +286,7 @@ def _note_input() -> InputBlock:
     )
 
 
-def _found_text(
-    evaluation_id: str | None, others: Sequence[str], text: str | None, carried: Sequence[str]
-) -> str:
+def _found_text(evaluation_id: str | None, text: str | None, carried: Sequence[str]) -> str:
     """What the message shortcut read out of the message, so the person knows what to check."""
     count = len(carried) + (len(text.split()) if text else 0)
     if not evaluation_id and not count:
@@ -299,11 +296,7 @@ def _found_text(
         found.append(f"evaluation {md.code(evaluation_id)}")
     if count:
         found.append(md.plural(count, "task id"))
-    said = f"From the message: {' and '.join(found)}. Check them, then pick who gets the tasks."
-    if others:
-        named = ", ".join(md.code(other) for other in others[:5])
-        said += f" It also names {named}: I filled in the first."
-    return said
+    return f"From the message: {' and '.join(found)}. Check them, then pick who gets the tasks."
 
 
 def preview_view(confirmation: Confirmation, token: str) -> View:

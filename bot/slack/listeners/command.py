@@ -29,7 +29,10 @@ async def handle_assign(incoming: Incoming, deps: Deps) -> RequestOutcome:
         user_id=incoming.user_id,
         channel_id=incoming.channel_id,
         response_url=incoming.response_url,
+        enterprise_id=incoming.enterprise_id,
     )
-    parsed = parse(text, max_ids=deps.max_task_ids)
+    parsed = parse(
+        text, max_ids=deps.max_task_ids, max_picked=deps.max_picked_tasks, hosts=deps.hosts
+    )
     await incoming.answer(await answer_command(parsed, requester, deps))
     return "ok"

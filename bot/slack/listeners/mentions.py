@@ -13,7 +13,7 @@ does nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -68,12 +68,12 @@ async def handle_mention(incoming: Incoming, deps: Deps) -> RequestOutcome | Non
     thread_ts = payload.text(event, "thread_ts") or None
     text = strip_bot_mention(payload.text(event, "text"), incoming.bot_user_id)
     thread = (
-        await _thread_parent(incoming.client, channel, thread_ts, incoming.bot_user_id)
+        await _thread_parent(incoming.client, channel, thread_ts, incoming.bot_user_id, deps.hosts)
         if thread_ts
         else None
     )
     try:
-        parsed = parse_mention(text, max_ids=deps.max_task_ids, thread=thread)
+        parsed = parse_mention(text, max_ids=deps.max_task_ids, thread=thread, hosts=deps.hosts)
     except ChooseEvaluation as question:
         await incoming.answer(_question_blocks(question, thread_ts))
         return "usage_error"
@@ -97,7 +97,7 @@ async def handle_choice(incoming: Incoming, deps: Deps) -> RequestOutcome:
         await incoming.refuse("That button no longer works: mention me again.")
         return "usage_error"
     evaluation_id, text, thread_ts = choice
-    parsed = answer_choice(text, evaluation_id, max_ids=deps.max_task_ids)
+    parsed = answer_choice(text, evaluation_id, max_ids=deps.max_task_ids, hosts=deps.hosts)
     requester = Requester(
         team_id=incoming.team_id,
         user_id=incoming.user_id,
@@ -115,7 +115,11 @@ def _question_blocks(question: ChooseEvaluation, thread_ts: str | None) -> block
 
 
 async def _thread_parent(
-    client: AsyncWebClient, channel: str, thread_ts: str, bot_user_id: str | None
+    client: AsyncWebClient,
+    channel: str,
+    thread_ts: str,
+    bot_user_id: str | None,
+    hosts: Collection[str],
 ) -> Extracted:
     """What the thread's first message names; nothing when Slack will not show it to us.
 
@@ -141,7 +145,7 @@ async def _thread_parent(
     if assignment is not None:
         named = assignment.evaluation_id
         return Extracted(evaluation_id=named, task_ids=(), evaluation_ids=(named,))
-    return extract_from_message(parent)
+    return extract_from_message(parent, hosts)
 
 
 def _from_a_person(event: Mapping[str, Any]) -> bool:

@@ -49,7 +49,7 @@ async def handle_message(incoming: Incoming, deps: Deps) -> RequestOutcome:
     if reassigned is not None:
         return reassigned
     message = incoming.message
-    found = extract_from_message(message)
+    found = extract_from_message(message, deps.hosts)
     # A reply in a thread belongs to its thread; a top-level message starts one.
     thread_ts = payload.text(message, "thread_ts") or payload.text(message, "ts") or None
     if found.several:

@@ -115,7 +115,7 @@ async def _run(
     steps: WorkflowSteps,
     client: AsyncWebClient,
 ) -> RequestOutcome:
-    request = step_request(payload.mapping(body, "event", "inputs"), deps.max_task_ids)
+    request = step_request(payload.mapping(body, "event", "inputs"), deps.max_task_ids, deps.hosts)
     if request.requester_id is None:
         raise UsageError(NO_REQUESTER)
     requester = Requester(

@@ -138,7 +138,7 @@ def test_open_tasks_leave_out_completed_and_gone_ones_in_the_jobs_order() -> Non
     ],
 )
 def test_platform_links(url: str, expected: tuple[str, str | None] | None) -> None:
-    found = platform_link(url, "app.sgp.scale.com")
+    found = platform_link(url, ("app.sgp.scale.com",))
     if expected is None:
         assert found is None
     else:

@@ -54,7 +54,7 @@ ACCEPTED: list[tuple[str, Command]] = [
         assign(("t1",), ME, evaluation_id="eval_123"),
     ),
     (
-        "<https://x/evaluations/abc/tasks|label with spaces> t1 to me",
+        "<https://app.sgp.scale.com/evaluations/abc/tasks|label with spaces> t1 to me",
         assign(("t1",), ME, evaluation_id="abc"),
     ),
     (
@@ -62,7 +62,7 @@ ACCEPTED: list[tuple[str, Command]] = [
         assign(("t1",), ME, evaluation_id="eval_123"),
     ),
     (
-        "<https://x/evaluations/abc?a=1&amp;b=2> t1 to me",
+        "<https://app.sgp.scale.com/evaluations/abc?a=1&amp;b=2> t1 to me",
         assign(("t1",), ME, evaluation_id="abc"),
     ),
     # a mention of the bot in a thread, after the caller strips the bot's own mention
@@ -75,7 +75,7 @@ ACCEPTED: list[tuple[str, Command]] = [
     ("eval_1 unassigned to <@U1> <@U2>", picked(UnassignedTasks(), U1, U2)),
     ("eval_1 Unassigned me", picked(UnassignedTasks(), ME)),
     (
-        "<https://x/evaluations/eval_7> next 10000 to me",
+        "<https://app.sgp.scale.com/evaluations/eval_7> next 10000 to me",
         picked(NextTasks(count=10_000), ME, evaluation_id="eval_7"),
     ),
     # only as the whole of the ids: elsewhere they are task ids like any other
@@ -89,12 +89,13 @@ def test_accepted(text: str, expected: Command) -> None:
     check_accepted(text, expected)
 
 
+EVAL_7 = "https://app.sgp.scale.com/evaluations/eval_7"
 IN_THREAD: list[tuple[str, Command]] = [
     ("t1 t2 to <@U2>", assign(("t1", "t2"), U2, evaluation_id="eval_9")),
     ("eval_9 t1 to <@U2>", assign(("t1",), U2, evaluation_id="eval_9")),
     ("assign t1 me", assign(("t1",), ME, evaluation_id="eval_9")),
-    ("<https://x/evaluations/eval_7> t1 to me", assign(("t1",), ME, evaluation_id="eval_7")),
-    ("https://x/evaluations/eval_7 t1 to me", assign(("t1",), ME, evaluation_id="eval_7")),
+    (f"<{EVAL_7}> t1 to me", assign(("t1",), ME, evaluation_id="eval_7")),
+    (f"{EVAL_7} t1 to me", assign(("t1",), ME, evaluation_id="eval_7")),
     ("whoami", WhoAmI()),
     ("", Help()),
     ("next 5 to <@U2>", picked(NextTasks(count=5), U2, evaluation_id="eval_9")),
@@ -118,7 +119,7 @@ ERRORS: list[tuple[str, str]] = [
     ("<!channel> t1 to me", "Start with the evaluation"),
     ("x/y t1 to me", "`x/y` is not an evaluation id or link"),
     ("https://app.sgp.scale.com/datasets/d1 t1 to me", "`/evaluations/<id>`"),
-    ("<https://x/evaluations/|see> t1 to me", "is not an evaluation id or link"),
+    ("<https://app.sgp.scale.com/evaluations/|see> t1 to me", "is not an evaluation id or link"),
     ("_eval t1 to me", "`_eval` is not an evaluation id or link"),
     ("_eval t1 to me", "starts with `_`"),
     (f"{LONG} t1 to me", "200 characters"),
@@ -274,3 +275,12 @@ def test_generated_requests_parse_to_exactly_their_parts(
         duplicates_dropped=len(task_ids) - len(unique),
         assignees=tuple(dict.fromkeys(person for _, person in people)),
     )
+
+
+def test_next_may_pick_a_whole_evaluation_while_typed_ids_stay_bounded() -> None:
+    parsed = parse("eval_1 next 50000 to me", max_ids=10, max_picked=100_000)
+    assert isinstance(parsed, Assign) and parsed.query == NextTasks(count=50_000)
+    with pytest.raises(UsageError, match="1 to 100,000"):
+        parse("eval_1 next 100001 to me", max_ids=10, max_picked=100_000)
+    with pytest.raises(UsageError, match="more than the 10"):
+        parse("eval_1 " + " ".join(f"t{i}" for i in range(11)) + " to me", max_ids=10)

@@ -59,7 +59,6 @@ def test_an_over_long_evaluation_id_keeps_the_preview_and_modals_valid() -> None
         channel_id="C1",
         max_task_ids=500,
         evaluation_id="e" * 400,
-        other_evaluations=["o" * 5000] * 5,
         carried=["c" * 1000] * 20,
         from_message=True,
     )

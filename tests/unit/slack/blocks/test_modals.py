@@ -62,7 +62,6 @@ def test_form_from_a_message_is_prefilled_and_says_what_it_found() -> None:
     text, carried = prefill(("t1", "t2"))
     view = form(
         evaluation_id="eval_7",
-        other_evaluations=("eval_8",),
         task_ids_text=text,
         carried=carried,
         from_message=True,
@@ -71,7 +70,7 @@ def test_form_from_a_message_is_prefilled_and_says_what_it_found() -> None:
     assert element(view, Field.EVALUATION)["initial_value"] == "eval_7"
     assert element(view, Field.TASK_IDS)["initial_value"] == "t1\nt2"
     said = json.dumps(view["blocks"][0])
-    assert "`eval_7`" in said and "2 task ids" in said and "`eval_8`" in said
+    assert "`eval_7`" in said and "2 task ids" in said
 
 
 def test_form_carries_ids_too_many_for_the_text_input() -> None:
