@@ -1,4 +1,4 @@
-"""`python -m bot [serve | worker | check | assign]`.
+"""`python -m bot [serve | worker | check | assign | playground]`.
 
 serve (default): the bot over HTTP (or Socket Mode when SLACK_APP_TOKEN is set), with a worker
 in the same process unless ASSIGN_WORKER_IN_WEB=false; worker: only a worker, for scaling out.
@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import errno
 import logging
-import os
 import signal
 import socket
 import sys
 from types import FrameType
 
+from bot.listening import PortUnavailable, listen
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -32,10 +31,15 @@ def main(argv: list[str] | None = None) -> int:
         from bot.cli import main as assign
 
         return assign(argv[1:])
+    if argv[:1] == ["playground"]:  # no settings at all: the bot with fakes, in the browser
+        from bot.playground.run import main as playground
+
+        return playground()
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description=__doc__,
-        epilog="python -m bot assign --help: assign tasks from the command line, without Slack",
+        epilog="python -m bot assign --help: assign tasks from the command line, without Slack; "
+        "python -m bot playground: try the bot in a browser, with no Slack app or platform key",
     )
     parser.add_argument(
         "command",
@@ -69,6 +73,10 @@ def run(settings: Settings, *, worker_only: bool) -> int:
             print(exc, file=sys.stderr)
             return EXIT_CONFIG
     configure_logging(settings.log_level, settings.log_format)
+    refusal = redis_refusal(settings)
+    if refusal is not None:
+        print(f"The bot cannot start: {refusal}", file=sys.stderr)
+        return EXIT_CONFIG
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again; ending with
     # status 0 then tells a process manager the stop was clean.
     signal.signal(signal.SIGTERM, _exit_cleanly)
@@ -80,28 +88,11 @@ def run(settings: Settings, *, worker_only: bool) -> int:
     return 0
 
 
-class PortUnavailable(Exception):
-    """HOST:PORT cannot be listened on; the message, one line, says which setting to change."""
+def redis_refusal(settings: Settings) -> str | None:
+    """Why this Redis cannot run the bot (older than 7.0), read once before serving."""
+    from bot.store.server import startup_refusal
 
-
-def listen(host: str, port: int) -> socket.socket:
-    """A socket bound to HOST:PORT, taken before anything starts (as uvicorn would bind it).
-
-    Left to uvicorn, a busy port is an ERROR log line and exit 1 after the worker started.
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    try:
-        return socket.create_server((host, port), family=family, backlog=2048)
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            reason, fix = "is already in use", "set PORT to a free port"
-        else:
-            why = os.strerror(exc.errno) if exc.errno else type(exc).__name__
-            reason = f"cannot be listened on ({why})"
-            fix = "set PORT to a free port, or HOST to an address of this machine"
-        raise PortUnavailable(
-            f"The bot cannot start: port {port} on {host} {reason}; {fix}."
-        ) from None
+    return asyncio.run(startup_refusal(settings))
 
 
 def check(settings: Settings) -> int:
@@ -143,7 +134,10 @@ async def serve(
         )
         stop = asyncio.Event()
         worker = (
-            asyncio.create_task(runtime.worker.run(stop, grace_seconds=GRACE_SECONDS))
+            asyncio.gather(
+                runtime.worker.run(stop, grace_seconds=GRACE_SECONDS),
+                *([runtime.scheduler.run(stop)] if runtime.scheduler else []),
+            )
             if settings.worker_in_web
             else None
         )

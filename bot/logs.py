@@ -54,6 +54,14 @@ def install_redaction(secrets: Iterable[str | None]) -> None:
             _installed = True
 
 
+def forget_redaction(secrets: Iterable[str | None]) -> None:
+    """Stop redacting values that are dead (a workflow step's token once the step is completed),
+    so short-lived secrets do not pile up for the life of the process."""
+    global _secrets
+    with _lock:
+        _secrets = _secrets - {s for s in secrets if s}
+
+
 def _redacting(make: Any) -> Any:
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record: logging.LogRecord = make(*args, **kwargs)

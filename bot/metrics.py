@@ -35,6 +35,8 @@ RequestKind = Literal[
     "message_action",
     "app_mention",
     "link_shared",
+    "app_home",
+    "workflow_step",
 ]
 RequestOutcome = Literal["ok", "usage_error", "refused", "error"]
 ConfirmationEvent = Literal["created", "confirmed", "cancelled", "expired"]

@@ -8,6 +8,8 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.ids import DEFAULT_PLATFORM_HOSTS, link_host
+
 #: What each required variable is for, so a missing one can be explained to an operator.
 REQUIRED_VARIABLES: dict[str, str] = {
     "SLACK_BOT_TOKEN": "the bot token (xoxb-...) from the Slack app's OAuth & Permissions page",
@@ -30,8 +32,8 @@ HEADER_VARIABLES: tuple[str, ...] = (
 )
 
 BLANK: Final = "blank"
-#: The platform's app, whose links name evaluations (bot.core.ids.DEFAULT_PLATFORM_HOSTS).
-PLATFORM_HOSTS: Final = "app.sgp.scale.com"
+#: The platform's app, whose links name evaluations: one default, kept in bot.core.ids.
+PLATFORM_HOSTS: Final = ",".join(DEFAULT_PLATFORM_HOSTS)
 
 
 def header_value(value: object, *, required: bool) -> object:
@@ -82,7 +84,15 @@ class PlatformSettings(BaseSettings):
 
     chunk_size: int = Field(default=500, ge=1, le=10_000, alias="ASSIGN_CHUNK_SIZE")
     concurrency: int = Field(default=4, ge=1, le=32, alias="ASSIGN_CONCURRENCY")
+    # Every process's requests to the platform together, through Redis (leased slots).
+    platform_max_in_flight: int = Field(
+        default=8, ge=1, le=256, alias="ASSIGN_PLATFORM_MAX_IN_FLIGHT"
+    )
     max_task_ids: int = Field(default=10_000, ge=1, le=100_000, alias="ASSIGN_MAX_TASK_IDS")
+    # Ids a query (`next N`, `unassigned`) or an uploaded file may bring: whole evaluations.
+    max_picked_tasks: int = Field(
+        default=100_000, ge=1, le=1_000_000, alias="ASSIGN_MAX_PICKED_TASKS"
+    )
 
     # The hosts whose evaluation links are accepted (`*` for any), comma-separated.
     platform_hosts_value: str = Field(default=PLATFORM_HOSTS, alias="ASSIGN_PLATFORM_HOSTS")
@@ -118,6 +128,11 @@ class PlatformSettings(BaseSettings):
     def platform_hosts(self) -> tuple[str, ...]:
         return tuple(self.platform_hosts_value.split(","))
 
+    @property
+    def link_host(self) -> str:
+        """Where the bot's own links point: the first host (`*` is none: the default then)."""
+        return link_host(self.platform_hosts)
+
     @field_validator("log_format", mode="before")
     @classmethod
     def _lower_case_format(cls, value: object) -> object:
@@ -134,6 +149,11 @@ class Settings(PlatformSettings):
 
     redis_url: str | None = Field(default=None, alias="REDIS_URL")
     redis_key_prefix: str = Field(default="assignbot:", min_length=1, alias="REDIS_KEY_PREFIX")
+    # Sentinel: the sentinels ("host:port,host:port") and the master's name they watch.
+    redis_sentinels: str | None = Field(default=None, alias="REDIS_SENTINELS")
+    redis_sentinel_master: str = Field(
+        default="mymaster", min_length=1, alias="REDIS_SENTINEL_MASTER"
+    )
 
     assign_admins: Annotated[frozenset[str], NoDecode] = Field(
         default=frozenset(), alias="ASSIGN_ADMINS"
@@ -160,6 +180,13 @@ class Settings(PlatformSettings):
     worker_in_web: bool = Field(default=True, alias="ASSIGN_WORKER_IN_WEB")
     worker_jobs: int = Field(default=2, ge=1, le=32, alias="ASSIGN_WORKER_JOBS")
     worker_lease_seconds: int = Field(default=30, ge=5, le=600, alias="ASSIGN_WORKER_LEASE_SECONDS")
+    # Reminders (bot.usecases.reminders): hours before the earliest expiry; 0 turns them off.
+    remind_before_hours: float = Field(
+        default=24.0, ge=0, le=24 * 14, alias="ASSIGN_REMIND_BEFORE_HOURS"
+    )
+    reminder_poll_seconds: float = Field(
+        default=15.0, gt=0, le=60, alias="ASSIGN_REMINDER_POLL_SECONDS"
+    )
 
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     host: str = Field(default="0.0.0.0", alias="HOST")
@@ -192,6 +219,19 @@ class Settings(PlatformSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return (value.strip() or None) if isinstance(value, str) else value
+
+    @field_validator("redis_sentinels", mode="before")
+    @classmethod
+    def _sentinel_list(cls, value: object) -> object:
+        """host:port pairs, comma-separated; blank is unset (no Sentinel)."""
+        if not isinstance(value, str):
+            return value
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        for part in parts:
+            port = part.rsplit(":", 1)[1] if part.count(":") == 1 or "]:" in part else "26379"
+            if not port.isdigit():
+                raise ValueError("expected host:port pairs, comma-separated")
+        return ",".join(parts) or None
 
     @field_validator("slack_api_url", mode="before")
     @classmethod

@@ -48,7 +48,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TESTS = Path(__file__).parent
 #: The marker each directory's tests get; `bench` starts HTTP servers, like integration tests.
-KINDS = {"unit": "unit", "integration": "integration", "bench": "integration", "e2e": "e2e"}
+KINDS = {
+    "unit": "unit",
+    "integration": "integration",
+    "bench": "integration",
+    "e2e": "e2e",
+    "faults": "e2e",  # real processes (bot, redis-server) started, stopped and frozen
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -106,14 +112,28 @@ def _real_target() -> RedisTarget:
     )
 
 
+#: A Redis Cluster (`redis+cluster://host:port`) the store tests also run on when set:
+#: tests/faults/test_redis_cluster.py starts a 3-node cluster and sets it.
+CLUSTER_URL = os.environ.get("REDIS_TEST_CLUSTER_URL")
+
+
+def _cluster_target(url: str) -> RedisTarget:
+    from bot.store.kinds import open_client
+
+    return RedisTarget("cluster", lambda: open_client(url))
+
+
 @pytest.fixture(
     params=[
         pytest.param("fake", id="fake"),
         pytest.param("real", id="real", marks=pytest.mark.real_redis),
+        *([pytest.param("cluster", id="cluster")] if CLUSTER_URL else []),
     ]
 )
 def redis_target(request: pytest.FixtureRequest) -> RedisTarget:
     """Which server a test runs on; every test using it runs once per server."""
+    if request.param == "cluster" and CLUSTER_URL:
+        return _cluster_target(CLUSTER_URL)
     return _fake_target() if request.param == "fake" else _real_target()
 
 
@@ -139,9 +159,9 @@ async def _delete_prefixed(client: Redis, prefix: str) -> None:
 @pytest.fixture
 async def store(redis_client: Redis) -> AsyncIterator[Store]:
     """A Store under a unique prefix; its keys are deleted afterwards (never FLUSHDB)."""
-    prefix = _new_prefix()
-    yield Store(redis_client, prefix=prefix)
-    await _delete_prefixed(redis_client, prefix)
+    store = Store(redis_client, prefix=_new_prefix())
+    yield store
+    await _delete_prefixed(redis_client, store.prefix)  # hash-tagged on a cluster
 
 
 StoreFactory = Callable[..., Store]
@@ -161,9 +181,9 @@ async def make_store(redis_target: RedisTarget, redis_client: Redis) -> AsyncIte
         if new_connection:
             client = redis_target.connect()
             clients.append(client)
-        chosen = prefix or _new_prefix()
-        prefixes.append(chosen)
-        return Store(client, prefix=chosen)
+        made = Store(client, prefix=prefix or _new_prefix())
+        prefixes.append(made.prefix)
+        return made
 
     yield make
     for client in clients:

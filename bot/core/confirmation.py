@@ -7,8 +7,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.core.plan import split_evenly
-from bot.core.query import TaskChecks, TaskQuery
+from bot.core.plan import SplitNote, split_evenly
+from bot.core.query import Before, TaskChecks, TaskQuery
+from bot.core.workflow import StepRef
 
 
 class Assignee(BaseModel):
@@ -53,6 +54,13 @@ class Confirmation(BaseModel):
     query: TaskQuery | None = None
     #: What the task listing said about the tasks before the preview; None: not looked up.
     checks: TaskChecks | None = None
+    #: How the shares were sized when not the even default (`split by load`, `max N each`).
+    split: SplitNote | None = None
+    #: Who had the tasks when the preview read the listing: the job's undo snapshot, so the
+    #: job does not list the evaluation again. None: the preview could not read it.
+    before: Before | None = None
+    #: The Workflow Builder step that asked (its outcome completes the step); None otherwise.
+    step: StepRef | None = None
     created_at: datetime
     expires_at: datetime
 

@@ -28,7 +28,7 @@ def port_from_env() -> int:
 
 
 def main() -> int:
-    from bot.__main__ import PortUnavailable, listen
+    from bot.listening import PortUnavailable, listen
 
     try:
         port = port_from_env()

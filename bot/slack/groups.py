@@ -45,13 +45,15 @@ class SlackGroupDirectory:
         self.cache = cache
         self.ttl_seconds = ttl_seconds
 
-    async def members(self, group: str) -> frozenset[str]:
+    async def members(self, group: str, team_id: str | None = None) -> frozenset[str]:
         """Slack user ids in `group` (a handle or an id); empty for a group Slack does not know.
 
+        `team_id`: the workspace, for an org-wide install, whose org-level token must name it
+        (Slack answers `missing_argument` otherwise); group ids are unique in the org.
         Raises GroupsUnavailable when Slack cannot answer, so the caller can say "try again"
         instead of a wrong "you are not allowed".
         """
-        group_id = await self._group_id(normal_group(group))
+        group_id = await self._group_id(normal_group(group), team_id)
         if group_id is None:
             log.warning("no Slack user group %r: check ASSIGN_ALLOWED_GROUPS", group[:80])
             return frozenset()
@@ -59,20 +61,21 @@ class SlackGroupDirectory:
         if isinstance(cached, list):
             return frozenset(str(user) for user in cached)
         try:
-            response = await self.client.usergroups_users_list(usergroup=group_id)
+            response = await self.client.usergroups_users_list(usergroup=group_id, team_id=team_id)
         except SLACK_FAILURES as exc:
             raise GroupsUnavailable(_failure(exc, "usergroups.users.list")) from None
         users = [str(user) for user in response.get("users") or []]
         await self.cache.put(_MEMBERS, group_id, users, self.ttl_seconds)
         return frozenset(users)
 
-    async def _group_id(self, name: str) -> str | None:
+    async def _group_id(self, name: str, team_id: str | None) -> str | None:
         if is_group_id(name):
             return name
-        handles = await self.cache.get(_HANDLES, "all")
+        scope = team_id or "all"  # each workspace's handles, under an org-wide install
+        handles = await self.cache.get(_HANDLES, scope)
         if not isinstance(handles, dict):
             try:
-                response = await self.client.usergroups_list()
+                response = await self.client.usergroups_list(team_id=team_id)
             except SLACK_FAILURES as exc:
                 raise GroupsUnavailable(_failure(exc, "usergroups.list")) from None
             handles = {
@@ -80,7 +83,7 @@ class SlackGroupDirectory:
                 for group in response.get("usergroups") or []
                 if isinstance(group, dict) and group.get("handle") and group.get("id")
             }
-            await self.cache.put(_HANDLES, "all", handles, self.ttl_seconds)
+            await self.cache.put(_HANDLES, scope, handles, self.ttl_seconds)
         found = handles.get(name)
         return str(found) if found else None
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.internals import extract_enterprise_id, extract_is_enterprise_install
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.commands import UsageError
@@ -79,6 +80,11 @@ class Incoming:
         )
 
     @property
+    def enterprise_id(self) -> str | None:
+        """The Grid org when the app is installed org-wide (links are the org's then)."""
+        return org_wide_enterprise(self.body)
+
+    @property
     def channel_id(self) -> str:
         return (
             payload.text(self.body, "channel_id")
@@ -118,9 +124,8 @@ class Incoming:
             "response_type": "ephemeral",
             "replace_original": replace_original,
         }
-        if self.response_url:
-            await self.deps.responder.reply(self.response_url, **message)
-            return
+        if self.response_url and await self.deps.responder.reply(self.response_url, **message):
+            return  # not taken (dead, refused, used up): an ephemeral message instead
         channel, user = self.channel_id, self.user_id
         if not (channel and user):
             log.info("nowhere to answer a %s; the answer is logged only: %s", self.kind, text)
@@ -186,6 +191,17 @@ def _replaces_original(error: Exception) -> bool:
     """An expired preview is replaced so its buttons go away; a second click on a preview that
     is already running must not overwrite its progress."""
     return isinstance(error, ConfirmationGone) and error.ending is None
+
+
+def org_wide_enterprise(body: Mapping[str, Any]) -> str | None:
+    """The enterprise id of an org-wide install's payload (any kind, as Bolt reads it); None
+    for a workspace install, whose links stay the workspace's even inside a Grid org."""
+    try:
+        enterprise = extract_enterprise_id(dict(body))
+        org_wide = extract_is_enterprise_install(dict(body))
+    except (AttributeError, TypeError, ValueError):  # an odd payload names no org
+        return None
+    return enterprise if org_wide and isinstance(enterprise, str) and enterprise else None
 
 
 def fallback_text(answer: blocks.Blocks) -> str:

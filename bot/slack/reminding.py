@@ -12,7 +12,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.job import Job
 from bot.core.outcome import Summary
-from bot.core.readback import DEFAULT_APP_HOST
 from bot.core.reminders import Digest, StalledWork
 from bot.settings import Settings
 from bot.slack.blocks import reminders as blocks
@@ -101,7 +100,7 @@ def build_reminding(
         store=store.reminders,
         platform=platform,
         zones=SlackTimeZones(client, store.cache),
-        reminders=SlackReminders(client, DEFAULT_APP_HOST),
+        reminders=SlackReminders(client, settings.link_host),
         access=access,
         clock=clock,
         config=ReminderConfig(before=timedelta(hours=settings.remind_before_hours)),

@@ -10,6 +10,11 @@ class Action(StrEnum):
     CANCEL = "assign_cancel"
     RETRY_FAILED = "assign_retry_failed"
     UNDO = "assign_undo"
+    #: A button naming one of the evaluations a message names (`_<n>` added: one per button).
+    CHOOSE_EVALUATION = "assign_choose_evaluation"
+    STALLED_REMIND = "assign_stalled_remind"
+    STALLED_REASSIGN = "assign_stalled_reassign"
+    STALLED_SPLIT = "assign_stalled_split"
 
 
 class Block(StrEnum):
@@ -17,6 +22,7 @@ class Block(StrEnum):
     SUMMARY_ACTIONS = "assign_summary_actions"
     #: Its own block, so removing one of the summary's buttons leaves the other.
     SUMMARY_UNDO = "assign_summary_undo"
+    STALLED_ACTIONS = "assign_stalled_actions"
     FORM_CARRIED = "assign_form_carried"
 
 
@@ -39,6 +45,8 @@ class Field(StrEnum):
     PICK = "assign_form_pick"
     PICK_COUNT = "assign_form_pick_count"
     ASSIGNEES = "assign_form_assignees"
+    SPLIT = "assign_form_split"
+    SPLIT_CAP = "assign_form_split_cap"
     DESTINATION = "assign_form_destination"
     NOTE = "assign_form_note"
 

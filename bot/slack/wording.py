@@ -20,6 +20,7 @@ from bot.usecases.refusals import (
     NothingToPick,
     NotRequester,
     RetryGone,
+    TooManyToPick,
     UndoGone,
     UnlinkedAssignees,
 )
@@ -79,6 +80,14 @@ def _nothing_to_pick(error: NothingToPick) -> str:
     return (
         f"Evaluation {md.code(error.evaluation_id)} has no pending task that nobody has, so "
         f"{asked} found nothing to assign. {NOTHING_ASSIGNED}"
+    )
+
+
+def _too_many_to_pick(error: TooManyToPick) -> str:
+    return (
+        f"Evaluation {md.code(error.evaluation_id)} has {error.found:,} pending tasks that nobody "
+        f"has, more than the {error.most:,} one request may take: use `next {error.most}` "
+        f"and run it again for the rest. {NOTHING_ASSIGNED}"
     )
 
 
@@ -199,6 +208,7 @@ WORDINGS: Final[Mapping[type[Exception], Callable[[Any], str]]] = {
     ConfirmationGone: _confirmation_gone,
     NotRequester: _not_requester,
     NothingToPick: _nothing_to_pick,
+    TooManyToPick: _too_many_to_pick,
     UndoGone: _undo_gone,
     RetryGone: _retry_gone,
     NotAdmin: _not_admin,

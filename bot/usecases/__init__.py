@@ -6,18 +6,19 @@ store's small stores, the platform and the job board, so a test builds them with
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.core.authz import AccessPolicy
-from bot.core.readback import DEFAULT_APP_HOST
+from bot.core.ids import DEFAULT_PLATFORM_HOSTS, link_host
 from bot.metrics import Metrics
 from bot.store.connection import Store
 from bot.usecases.access import Access
 from bot.usecases.assigning import Assigning, AssigningConfig
 from bot.usecases.audit import Auditing
 from bot.usecases.evaluations import Evaluations
+from bot.usecases.home import Home
 from bot.usecases.people import People
 from bot.usecases.ports import EmailDirectory, GroupDirectory, JobBoard, Platform
 from bot.usecases.undo import Undoing
@@ -37,6 +38,8 @@ class UseCases:
     metrics: Metrics
     #: Evaluation overviews (unfurls) and the open tasks of a past assignment (reassign).
     evaluations: Evaluations
+    #: The App Home: a person's open tasks; a lead's jobs, previews and evaluations.
+    home: Home
 
 
 def build_usecases(
@@ -50,10 +53,11 @@ def build_usecases(
     groups: GroupDirectory | None = None,
     emails: EmailDirectory | None = None,
     clock: Callable[[], datetime] = utc_now,
-    app_host: str = DEFAULT_APP_HOST,
+    hosts: Collection[str] = DEFAULT_PLATFORM_HOSTS,
 ) -> UseCases:
     """`policy.admins` is the one list of admins; `emails` turns on matching by email;
-    `app_host` is the platform web app's host, whose links are unfurled."""
+    `hosts` (ASSIGN_PLATFORM_HOSTS) are the platform web app's: their links are unfurled, and
+    the first (`link_host`) is where the App Home's links point."""
     config = config or AssigningConfig()
     access = Access(policy, groups)
     people = People(
@@ -76,6 +80,7 @@ def build_usecases(
         metrics=metrics,
         clock=clock,
         config=config,
+        home=store.home,
     )
     undo = Undoing(
         snapshots=store.undo,
@@ -86,5 +91,14 @@ def build_usecases(
         clock=clock,
         listing_seconds=config.listing_seconds,
     )
-    evaluations = Evaluations(platform, store.cache, jobs, app_host=app_host)
-    return UseCases(access, people, assigning, undo, audit, metrics, evaluations)
+    evaluations = Evaluations(platform, store.cache, jobs, hosts=hosts)
+    home = Home(
+        index=store.home,
+        platform=platform,
+        confirmations=store.confirmations,
+        undo=store.undo,
+        evaluations=evaluations,
+        clock=clock,
+        app_host=link_host(hosts),
+    )
+    return UseCases(access, people, assigning, undo, audit, metrics, evaluations, home)

@@ -35,7 +35,7 @@ class Access:
         member_of: frozenset[str] = frozenset()
         if policy.needs_groups(requester.user_id, requester.channel_id):
             try:
-                member_of = await self._allowed_groups_of(requester.user_id)
+                member_of = await self._allowed_groups_of(requester)
             except GroupsUnavailable:
                 log.warning("could not read the allowed user groups; refusing for now")
                 raise NotAllowed(Refusal.USER, policy, groups_unchecked=True) from None
@@ -49,13 +49,17 @@ class Access:
             )
             raise NotAllowed(refusal, policy)
 
-    async def _allowed_groups_of(self, user_id: str) -> frozenset[str]:
-        """The allowed groups `user_id` belongs to (members are cached by the directory)."""
+    async def _allowed_groups_of(self, requester: Requester) -> frozenset[str]:
+        """The allowed groups the requester belongs to (members are cached by the directory).
+
+        An org-wide install's token reads groups of the workspace the request came from.
+        """
         if self.groups is None:
             raise GroupsUnavailable("no group directory is configured")
+        team_id = requester.team_id if requester.enterprise_id else None
         found: set[str] = set()
         for group in sorted(self.policy.groups):
-            if user_id in await self.groups.members(group):
+            if requester.user_id in await self.groups.members(group, team_id):
                 found.add(group)
         return frozenset(found)
 

@@ -51,7 +51,7 @@ class People:
         """Turn mentions into platform users; all unlinked ones are reported together."""
         slack_ids = [_slack_id(ref, requester) for ref in refs]
         wanted = [slack_id for slack_id in slack_ids if slack_id is not None]
-        linked = await self.identities.get_many(requester.team_id, wanted) if wanted else {}
+        linked = await self._linked(requester, wanted) if wanted else {}
         missing = [slack_id for slack_id in dict.fromkeys(wanted) if slack_id not in linked]
         matched: dict[str, str] = {}
         if missing and self.matcher is not None:
@@ -77,22 +77,45 @@ class People:
                 )
         return list(dict.fromkeys(assignees))
 
+    async def _linked(self, requester: Requester, slack_user_ids: Sequence[str]) -> dict[str, str]:
+        """Links of the requester's org (org-wide install) or workspace; with an org, the
+        workspace's older links still count where the org has none."""
+        owner, fallback = requester.links_owner, requester.links_fallback
+        linked = await self.identities.get_many(owner, slack_user_ids)
+        missing = [slack_id for slack_id in slack_user_ids if slack_id not in linked]
+        if fallback is not None and missing:
+            linked = {**await self.identities.get_many(fallback, missing), **linked}
+        return linked
+
     async def link(
-        self, team_id: str, actor_id: str, slack_user_id: str, platform_user_id: str
+        self, owner: str, actor_id: str, slack_user_id: str, platform_user_id: str
     ) -> str | None:
-        """The previous platform user of `slack_user_id`, if any."""
+        """The previous platform user of `slack_user_id`, if any. `owner`: the org with an
+        org-wide install, else the workspace (`Requester.links_owner`)."""
         self.access.check_may_link(actor_id, slack_user_id)
-        return await self.identities.link(team_id, slack_user_id, platform_user_id)
+        return await self.identities.link(owner, slack_user_id, platform_user_id)
 
-    async def unlink(self, team_id: str, actor_id: str, slack_user_id: str) -> str | None:
+    async def unlink(
+        self, owner: str, actor_id: str, slack_user_id: str, fallback: str | None = None
+    ) -> str | None:
+        """Remove the link, and the workspace's older one under an org-wide install."""
         self.access.check_may_link(actor_id, slack_user_id)
-        return await self.identities.unlink(team_id, slack_user_id)
+        removed = await self.identities.unlink(owner, slack_user_id)
+        if fallback is not None:
+            removed = await self.identities.unlink(fallback, slack_user_id) or removed
+        return removed
 
-    async def linked_platform_user(self, team_id: str, slack_user_id: str) -> str | None:
-        return await self.identities.get(team_id, slack_user_id)
+    async def linked_platform_user(
+        self, owner: str, slack_user_id: str, fallback: str | None = None
+    ) -> str | None:
+        found = await self.identities.get(owner, slack_user_id)
+        if found is None and fallback is not None:
+            found = await self.identities.get(fallback, slack_user_id)
+        return found
 
-    async def links(self, team_id: str) -> dict[str, str]:
-        return await self.identities.all(team_id)
+    async def links(self, owner: str, fallback: str | None = None) -> dict[str, str]:
+        older = await self.identities.all(fallback) if fallback is not None else {}
+        return {**older, **await self.identities.all(owner)}
 
 
 def _slack_id(ref: AssigneeRef, requester: Requester) -> str | None:

@@ -6,12 +6,14 @@ the job board (bot.jobs), and the `Publisher` through which a job reports (bot.s
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import datetime, tzinfo
 from typing import Protocol
 
 from bot.core.job import Job
 from bot.core.outcome import Summary
 from bot.core.readback import EvaluationOverview
+from bot.core.reminders import Digest, StalledWork
 from bot.core.tasks import ChunkResult, ListedTask
 
 
@@ -51,6 +53,10 @@ class Platform(Protocol):
 
     async def list_evaluation_tasks(self, evaluation_id: str) -> list[ListedTask]: ...
 
+    def evaluation_task_pages(self, evaluation_id: str) -> AsyncIterator[list[ListedTask]]:
+        """The listing a page at a time, for callers that keep only part of each page."""
+        ...
+
     async def get_evaluation(self, evaluation_id: str) -> EvaluationOverview:
         """Name, status and counts (`GET /v4/evaluations/{id}`: the SDK's, not the spec's)."""
         ...
@@ -67,7 +73,9 @@ class GroupsUnavailable(Exception):
 class GroupDirectory(Protocol):
     """Members of a Slack user group, named by handle or id (implemented with Slack's API)."""
 
-    async def members(self, group: str) -> frozenset[str]: ...
+    async def members(self, group: str, team_id: str | None = None) -> frozenset[str]:
+        """`team_id`: the workspace, which an org-wide install's token must name."""
+        ...
 
 
 class EmailDirectory(Protocol):
@@ -108,3 +116,23 @@ class Publisher(Protocol):
         ...
 
     async def give_up(self, job: Job, reason: str) -> None: ...
+
+
+class TimeZones(Protocol):
+    """A Slack user's time zone (users.info `tz` / `tz_offset`), for quiet hours."""
+
+    async def zone_of(self, slack_user_id: str) -> tzinfo | None:
+        """The zone, or None when it cannot be read (never raises)."""
+        ...
+
+
+class Reminders(Protocol):
+    """How reminders reach people: an annotator's digest (a DM), the lead's stalled work."""
+
+    async def send_digest(self, team_id: str, digest: Digest) -> bool:
+        """True when Slack took the message."""
+        ...
+
+    async def post_stalled(self, work: StalledWork, now: datetime) -> bool:
+        """One message in the summary's thread; True when Slack took it."""
+        ...

@@ -19,6 +19,7 @@ __all__ = [
     "NothingToPick",
     "RetryGone",
     "ServiceError",
+    "TooManyToPick",
     "UndoGone",
     "UnlinkedAssignees",
 ]
@@ -86,6 +87,16 @@ class NotAllowed(ServiceError):
         self.refusal = refusal
         self.policy = policy
         self.groups_unchecked = groups_unchecked
+
+
+class TooManyToPick(ServiceError):
+    """`unassigned` found more tasks than one request may take (ASSIGN_MAX_PICKED_TASKS)."""
+
+    def __init__(self, evaluation_id: str, found: int, most: int) -> None:
+        super().__init__(f"{found} pending, unassigned tasks in {evaluation_id}; at most {most}")
+        self.evaluation_id = evaluation_id
+        self.found = found
+        self.most = most
 
 
 class NothingToPick(ServiceError):

@@ -13,13 +13,13 @@ import fakeredis
 import pytest
 from redis.asyncio import Redis
 
+from bot.fakes.sgp_server import FakeSGP
+from bot.fakes.slack_requests import SlackSender
+from bot.fakes.slack_server import FakeSlack
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, load_settings
 from bot.store.connection import Store
-from tests.e2e.slack_requests import SlackSender
 from tests.fakes.server import ServerThread, Swappable, serve
-from tests.fakes.sgp_server import FakeSGP
-from tests.fakes.slack_server import FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
@@ -176,8 +176,9 @@ def bot_factory(clean_env: None, fake_servers: FakeServers) -> Iterator[Callable
     """Start a bot (and its fakes) with extra settings; it stops (drains) after the test."""
     started: list[ServerThread] = []
 
-    def start(store: Store | None = None, **extra: Any) -> Bot:
-        """`store`: the bot's store instead of an in-memory one (e.g. a Redis that is down)."""
+    def start(store: Store | None = None, clock: Any = None, **extra: Any) -> Bot:
+        """`store`: the bot's store instead of an in-memory one (e.g. a Redis that is down);
+        `clock`: what time the bot's reminders take it to be."""
         slack, sgp = fake_servers.fresh()
         settings = bot_settings(slack, fake_servers.sgp_server.url, **extra)
         redis_server = fakeredis.FakeServer()
@@ -185,7 +186,7 @@ def bot_factory(clean_env: None, fake_servers: FakeServers) -> Iterator[Callable
             fakeredis.FakeAsyncRedis(server=redis_server, decode_responses=True),
             prefix=settings.redis_key_prefix,
         )
-        runtime = build_runtime(settings, store=store)
+        runtime = build_runtime(settings, store=store, **({"clock": clock} if clock else {}))
         runtime.worker.block_ms = WORKER_IDLE_POLL_MS
         server = ServerThread(runtime.web_app).start()
         started.append(server)

@@ -14,6 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.fakes.sgp_server import FakeSGP
+from bot.fakes.slack_server import FakeSlack
+from bot.fakes.waiting import wait_until
 from tests.e2e.conftest import (
     BOT_TOKEN,
     CONTRACT_VARIABLES,
@@ -22,9 +25,6 @@ from tests.e2e.conftest import (
     FakeServers,
 )
 from tests.fakes.server import free_port
-from tests.fakes.sgp_server import FakeSGP
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 

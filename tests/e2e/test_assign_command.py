@@ -9,10 +9,10 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.fakes.slack_requests import sign
+from bot.fakes.waiting import wait_until
 from bot.slack.ui_ids import Action
 from tests.e2e.conftest import ADMIN, LEAD, Bot
-from tests.e2e.slack_requests import sign
-from tests.fakes.waiting import wait_until
 
 ALICE = "UALICE"
 BOB = "UBOB"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.fakes.sgp_server import FakeSGP
 from tests.e2e.processes import bare_environment
 from tests.fakes.server import ServerThread
-from tests.fakes.sgp_server import FakeSGP
 
 KEY = "cli-test-key-123"
 EVAL = "eval_cli"

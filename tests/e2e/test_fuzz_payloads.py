@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.fakes.slack_requests import sign
 from bot.slack.ui_ids import Action, Block, Callback, Field
 from tests.e2e.conftest import LEAD, Bot
-from tests.e2e.slack_requests import sign
 
 pytestmark = pytest.mark.e2e
 

@@ -17,10 +17,10 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from bot.fakes.slack_requests import sign
 from bot.slack.ui_ids import Action, Callback
 from bot.store.connection import Store
 from tests.e2e.conftest import ADMIN, LEAD, SIGNING_SECRET, Bot
-from tests.e2e.slack_requests import sign
 from tests.e2e.test_access import keys
 from tests.e2e.test_assign_command import confirm, preview_for, seeded, text_of
 from tests.fakes.server import free_port

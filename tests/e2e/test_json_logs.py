@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bot.fakes.slack_requests import SlackSender
 from tests.e2e.conftest import BOT_TOKEN, SGP_KEY, SIGNING_SECRET
 from tests.e2e.processes import Fakes, bot_process
-from tests.e2e.slack_requests import SlackSender
 
 
 def test_json_lines_with_request_ids(tmp_path: Path, fakes: Fakes) -> None:

@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.fakes.waiting import wait_until
 from bot.slack.ui_ids import Action, Callback
 from tests.e2e.conftest import LEAD, Bot
 from tests.e2e.test_assign_command import button, preview_for, seeded
 from tests.e2e.test_mentions import ephemerals, mention
-from tests.fakes.waiting import wait_until
 
 ALICE = "UALICE"
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

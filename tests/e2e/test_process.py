@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.fakes.slack_requests import SlackSender
 from tests.e2e.conftest import BOT_TOKEN, SGP_KEY, SIGNING_SECRET
 from tests.e2e.processes import Fakes, bare_environment, bot_process
-from tests.e2e.slack_requests import SlackSender
 
 
 def run_bot(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
+from bot.fakes.slack_requests import sign
 from bot.slack.ui_ids import Action
 from tests.e2e.conftest import ADMIN, BOT_TOKEN, LEAD, SGP_KEY, SIGNING_SECRET, Bot
-from tests.e2e.slack_requests import sign
 from tests.e2e.test_assign_command import confirm, preview_for, seeded
 from tests.e2e.test_hostile_input import everything_sent
 

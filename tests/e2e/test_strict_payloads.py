@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot.fakes.slack_requests import sign
 from bot.slack.listener import NO_IDENTITY
 from bot.slack.ui_ids import Action
 from tests.e2e.conftest import SIGNING_SECRET, Bot
-from tests.e2e.slack_requests import sign
 from tests.e2e.test_assign_command import text_of
 
 pytestmark = pytest.mark.e2e

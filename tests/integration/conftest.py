@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.fakes.sgp_server import FakeSGP
 from tests.fakes.server import ServerThread, SwappableApp, serve
-from tests.fakes.sgp_server import FakeSGP
 
 
 @pytest.fixture(scope="module")

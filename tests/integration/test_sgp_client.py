@@ -13,6 +13,7 @@ import pydantic
 import pytest
 
 from bot.core.tasks import ChunkResult, TaskStatus
+from bot.fakes.sgp_server import DEFAULT_API_KEY, FakeSGP
 from bot.sgp.client import SGPClient
 from bot.sgp.errors import (
     APIConnectionError,
@@ -32,7 +33,6 @@ from bot.sgp.errors import (
 )
 from bot.sgp.retry import backoff_seconds, retry_after_seconds
 from tests.fakes.server import ServerThread, SwappableApp, free_port
-from tests.fakes.sgp_server import DEFAULT_API_KEY, FakeSGP
 
 EVAL = "eval_1"
 

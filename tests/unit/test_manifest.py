@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from bot.core import workflow
 from bot.core.readback import DEFAULT_APP_HOST
 from bot.slack.ui_ids import COMMAND, Callback
 from tests.manifest_schema import manifest_errors
@@ -47,7 +48,7 @@ def test_http_manifest_routes_everything_to_slack_events() -> None:
     }
     events = manifest["settings"]["event_subscriptions"]
     assert events["request_url"].endswith("/slack/events")
-    assert events["bot_events"] == ["app_mention", "link_shared"]
+    assert events["bot_events"] == ["app_mention", "link_shared", "app_home_opened"]
 
 
 def test_unfurl_domains_are_the_platform_app_the_bot_unfurls() -> None:
@@ -95,3 +96,44 @@ def test_a_broken_manifest_is_reported(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     broken.write_text("display_information: {name: ''}\nfeatures: {slash_commands: []}\n")
     assert len(manifest_errors(broken, SCHEMA)) >= 2
+
+
+def test_the_workflow_step_is_declared_as_the_code_reads_it() -> None:
+    """The step's callback id, inputs and outputs are a contract; both manifests declare them
+    in the flat form, run remotely (by this bot), with org-wide deploys allowed."""
+    for name in ("manifest.yml", "manifest.socket.yml"):
+        manifest = _load(name)
+        step = manifest["functions"][workflow.CALLBACK_ID]
+        inputs = step["input_parameters"]
+        assert set(inputs) == {*workflow.INPUTS, workflow.INTERACTIVITY}, name
+        assert all(inputs[key]["name"] == key for key in inputs)
+        assert inputs["evaluation_id"]["is_required"] and inputs["assignees"]["is_required"]
+        assert not inputs["task_ids"]["is_required"] and not inputs["query"]["is_required"]
+        assert inputs["assignees"]["items"]["type"] == "slack#/types/user_id"
+        assert inputs["auto_confirm"] == {**inputs["auto_confirm"], "type": "boolean"}
+        assert inputs["auto_confirm"]["default"] is False
+        assert set(step["output_parameters"]) == set(workflow.OUTPUTS), name
+        assert manifest["settings"]["function_runtime"] == "remote"
+        assert manifest["settings"]["org_deploy_enabled"] is True
+
+
+def test_the_step_and_the_global_shortcut_share_a_callback_id_bolt_keeps_apart() -> None:
+    """Slack keeps functions and shortcuts in separate sections; Bolt routes a `shortcut`
+    payload and a `function_executed` event by their type before the callback id."""
+    from slack_bolt.listener_matcher.builtins import function_executed, shortcut
+
+    assert Callback.GLOBAL_SHORTCUT.value == workflow.CALLBACK_ID
+    function_body = {
+        "type": "event_callback",
+        "event": {
+            "type": "function_executed",
+            "function": {"callback_id": workflow.CALLBACK_ID},
+            "function_execution_id": "Fx1",
+        },
+    }
+    shortcut_body = {"type": "shortcut", "callback_id": workflow.CALLBACK_ID}
+    step_matcher = function_executed(workflow.CALLBACK_ID)
+    shortcut_matcher = shortcut(workflow.CALLBACK_ID)
+    assert step_matcher.func(body=function_body) and not step_matcher.func(body=shortcut_body)
+    assert shortcut_matcher.func(body=shortcut_body)
+    assert not shortcut_matcher.func(body=function_body)

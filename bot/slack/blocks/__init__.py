@@ -6,6 +6,8 @@ module per message family; the modal's views are in `bot.slack.blocks.modals`.
 
 from __future__ import annotations
 
+from bot.slack.blocks import reminders as reminders
+from bot.slack.blocks.choose import choose_blocks, choose_view
 from bot.slack.blocks.detail import (
     CSV_COLUMNS,
     csv_comment,
@@ -14,6 +16,7 @@ from bot.slack.blocks.detail import (
     thread_detail_messages,
 )
 from bot.slack.blocks.history import ASSIGNEES_PER_RECORD, history_blocks, history_line
+from bot.slack.blocks.home import home_view
 from bot.slack.blocks.kit import (
     IDS_IN_PREVIEW,
     IDS_PER_PROBLEM,
@@ -59,6 +62,8 @@ __all__ = [
     "button",
     "cancelled_blocks",
     "checks_text",
+    "choose_blocks",
+    "choose_view",
     "context",
     "csv_comment",
     "detail_csv",
@@ -69,6 +74,7 @@ __all__ = [
     "help_blocks",
     "history_blocks",
     "history_line",
+    "home_view",
     "note_text",
     "notice_blocks",
     "pack_lines",

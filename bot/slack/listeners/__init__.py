@@ -12,14 +12,19 @@ from bot.slack.deps import Deps
 from bot.slack.listeners import (
     command,
     confirmation,
+    home,
     mentions,
     modal,
     shortcuts,
+    stalled,
     summary,
     unfurls,
+    workflow,
 )
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    for feature in (command, confirmation, mentions, modal, shortcuts, summary, unfurls):
+    for feature in (command, confirmation, mentions, modal, shortcuts, summary, unfurls, workflow):
         feature.register(app, deps)
+    home.register(app, deps)
+    stalled.register(app, deps)

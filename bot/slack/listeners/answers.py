@@ -48,7 +48,7 @@ async def _assign(parsed: Assign, requester: Requester, deps: Deps) -> blocks.Bl
 async def _link(parsed: Link, requester: Requester, deps: Deps) -> blocks.Blocks:
     target = _target(parsed.assignee, requester)
     previous = await deps.usecases.people.link(
-        requester.team_id, requester.user_id, target, parsed.platform_user_id
+        requester.links_owner, requester.user_id, target, parsed.platform_user_id
     )
     text = f"Linked {md.user(target)} to platform user {md.code(parsed.platform_user_id)}."
     if previous and previous != parsed.platform_user_id:
@@ -58,7 +58,9 @@ async def _link(parsed: Link, requester: Requester, deps: Deps) -> blocks.Blocks
 
 async def _unlink(parsed: Unlink, requester: Requester, deps: Deps) -> blocks.Blocks:
     target = _target(parsed.assignee, requester)
-    removed = await deps.usecases.people.unlink(requester.team_id, requester.user_id, target)
+    removed = await deps.usecases.people.unlink(
+        requester.links_owner, requester.user_id, target, requester.links_fallback
+    )
     if removed is None:
         return blocks.notice_blocks(f"{md.user(target)} was not linked; nothing changed.")
     return blocks.notice_blocks(
@@ -68,7 +70,9 @@ async def _unlink(parsed: Unlink, requester: Requester, deps: Deps) -> blocks.Bl
 
 async def _whoami(parsed: WhoAmI, requester: Requester, deps: Deps) -> blocks.Blocks:
     people = deps.usecases.people
-    linked = await people.linked_platform_user(requester.team_id, requester.user_id)
+    linked = await people.linked_platform_user(
+        requester.links_owner, requester.user_id, requester.links_fallback
+    )
     if linked is not None:
         return blocks.notice_blocks(f"You are linked to platform user {md.code(linked)}.")
     how = (
@@ -80,7 +84,7 @@ async def _whoami(parsed: WhoAmI, requester: Requester, deps: Deps) -> blocks.Bl
 
 
 async def _users(parsed: ListUsers, requester: Requester, deps: Deps) -> blocks.Blocks:
-    links = await deps.usecases.people.links(requester.team_id)
+    links = await deps.usecases.people.links(requester.links_owner, requester.links_fallback)
     if not links:
         return blocks.notice_blocks(
             "No one is linked yet. Admins link people with "

@@ -8,8 +8,9 @@ input being checked, so the person never sees Slack's generic "trouble connectin
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
@@ -22,17 +23,17 @@ from bot.core.commands import Assign, SlackUser
 from bot.core.confirmation import Confirmation
 from bot.core.form import Draft, FieldProblem
 from bot.core.job import SurfaceRef
+from bot.core.plan import SplitRule, split_rule
 from bot.core.query import NextTasks, UnassignedTasks
 from bot.core.requester import Requester
 from bot.metrics import RequestOutcome
 from bot.sgp.errors import SGPError
-from bot.slack import blocks, payload
+from bot.slack import payload
 from bot.slack.blocks import modals
 from bot.slack.deps import Deps
 from bot.slack.files import TOO_SLOW, ids_from_file
-from bot.slack.listener import outcome_of
+from bot.slack.listener import org_wide_enterprise, outcome_of
 from bot.slack.plain import plain_text, unlinked
-from bot.slack.surfaces import ViewSurface
 from bot.slack.ui_ids import Block, Callback, Field
 from bot.slack.wording import describe
 from bot.store.errors import StoreUnavailable
@@ -97,27 +98,28 @@ def register(app: AsyncApp, deps: Deps) -> None:
             await ack(response_action="update", view=modals.error_view(describe(RuntimeError())))
             deps.metrics.request("view_submission", "error")
             return
-        await ack(response_action="update", view=modals.assigning_view(confirmation))
         surface = SurfaceRef(kind="view", view_id=payload.text(view, "id"))
-        deps.after_ack.start(_submit(deps, confirmation, surface, client), "modal preview")
+        failed = await _submit(deps, confirmation, surface)  # queued before Slack is answered
+        if failed is not None:
+            await ack(response_action="update", view=modals.error_view(failed))
+            return
+        await ack(response_action="update", view=modals.assigning_view(confirmation))
 
     app.view(Callback.FORM.value)(on_form)
     app.view(Callback.FORM_PREVIEW.value)(on_preview)
 
 
-async def _submit(
-    deps: Deps, confirmation: Confirmation, surface: SurfaceRef, client: AsyncWebClient
-) -> None:
-    """Queue the confirmed job; if that fails, the modal (showing "Assigning...") says so."""
+async def _submit(deps: Deps, confirmation: Confirmation, surface: SurfaceRef) -> str | None:
+    """Queue the confirmed job; what to show instead of "Assigning..." if that failed."""
     try:
-        await deps.usecases.assigning.submit(confirmation, surface)
-        deps.metrics.request("view_submission", "ok")
+        submitting = deps.usecases.assigning.submit(confirmation, surface)
+        await asyncio.wait_for(submitting, BUDGET_SECONDS)
     except Exception as exc:
         deps.metrics.request("view_submission", "error")
         log.exception("queueing the modal's request failed")
-        await ViewSurface(client, surface.view_id or "").show(
-            blocks.error_blocks(describe(exc)), "Not assigned."
-        )
+        return describe(exc)
+    deps.metrics.request("view_submission", "ok")
+    return None
 
 
 @dataclass
@@ -145,7 +147,9 @@ async def _check(
     values = payload.mapping(view, "state", "values")
     user_id = payload.text(body, "user", "id")
     try:
-        evaluation_id, typed, note, users, destination, query = _fields(values, deps.max_task_ids)
+        fields = _fields(values, deps.max_task_ids, deps.hosts)
+        evaluation_id, typed, note, users, destination, query = fields
+        split = _split(values, deps.max_task_ids)
         step.field = Field.TASK_IDS
         draft = await deps.usecases.assigning.draft(payload.text(view, "private_metadata"))
         if draft is not None and draft.requester_id != user_id:
@@ -168,7 +172,11 @@ async def _check(
     thread_ts = draft.thread_ts if draft and draft.channel_id == destination else None
     team_id = payload.text(body, "team", "id") or (draft.team_id if draft else "")
     requester = Requester(
-        team_id=team_id, user_id=user_id, channel_id=destination, thread_ts=thread_ts
+        team_id=team_id,
+        user_id=user_id,
+        channel_id=destination,
+        thread_ts=thread_ts,
+        enterprise_id=org_wide_enterprise(body),
     )
     command = Assign(
         evaluation_id=evaluation_id,
@@ -176,6 +184,7 @@ async def _check(
         duplicates_dropped=dropped,
         assignees=tuple(SlackUser(user) for user in dict.fromkeys(users)),
         query=query,
+        split=split,
     )
     return await _preview(deps, client, requester, command, note, step)
 
@@ -214,12 +223,13 @@ async def _preview(
 
 
 def _fields(
-    values: Mapping[str, Any], max_ids: int
+    values: Mapping[str, Any], max_ids: int, hosts: Collection[str]
 ) -> tuple[str, list[str], str | None, list[str], str, NextTasks | UnassignedTasks | None]:
     """Every input that needs no I/O, all checked at once so all their errors show together."""
     problems: dict[Field, str] = {}
     text = _text(values)
-    evaluation_id = _read(problems, Field.EVALUATION, form.read_evaluation, text)
+    evaluation = functools.partial(form.read_evaluation, hosts=hosts)  # ASSIGN_PLATFORM_HOSTS
+    evaluation_id = _read(problems, Field.EVALUATION, evaluation, text)
     typed = _read(problems, Field.TASK_IDS, form.read_task_ids, text)
     note = _read(problems, Field.NOTE, form.read_note, text)
     query = None
@@ -241,6 +251,18 @@ def _fields(
     if problems or evaluation_id is None or typed is None:
         raise _Refused(problems)
     return evaluation_id, typed, note, users, destination, query
+
+
+def _split(values: Mapping[str, Any], max_ids: int) -> SplitRule:
+    """The split option and its cap (the cap checked alone, after the other inputs)."""
+    try:
+        return split_rule(
+            payload.text(_value(values, Field.SPLIT), "selected_option", "value") or None,
+            payload.text(_value(values, Field.SPLIT_CAP), "value") or None,
+            max_ids,
+        )
+    except ValueError as problem:
+        raise _Refused({Field.SPLIT_CAP: str(problem)}) from None
 
 
 def _no_ids_with_a_pick(values: Mapping[str, Any], typed: list[str], draft: Draft | None) -> None:
@@ -270,13 +292,14 @@ async def _task_ids(
         step.field = Field.FILE
         try:
             from_file = await ids_from_file(
-                client, files[0], max_ids=deps.max_task_ids, seconds=FILE_SECONDS
+                client, files[0], max_ids=deps.max_picked_tasks, seconds=FILE_SECONDS
             )
         except FieldProblem as problem:
             raise _Refused({Field.FILE: problem.message}) from None
     carried = draft.task_ids if draft else ()
     try:
-        return form.combine([carried, typed, from_file], deps.max_task_ids)
+        most = deps.max_picked_tasks if from_file else deps.max_task_ids
+        return form.combine([carried, typed, from_file], most)
     except FieldProblem as problem:
         # With ids from the file there are ids, so the problem is too many: mostly the file's.
         raise _Refused({Field.FILE if from_file else Field.TASK_IDS: problem.message}) from None

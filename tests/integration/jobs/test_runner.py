@@ -11,13 +11,13 @@ import fakeredis
 import pytest
 
 from bot.core.job import Job
+from bot.fakes.sgp_server import FakeSGP
 from bot.jobs.codec import decode_chunk, encode_chunk
 from bot.jobs.records import JobRecords
 from bot.jobs.runner import JobRunner
 from bot.sgp.client import SGPClient
 from bot.store.connection import Store
 from tests.fakes.server import ServerThread
-from tests.fakes.sgp_server import FakeSGP
 from tests.unit.factories import confirmation
 
 KEY = "sgp-test-key-1234"

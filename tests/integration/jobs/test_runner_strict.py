@@ -14,11 +14,11 @@ import pytest
 
 from bot.core.job import Job
 from bot.core.outcome import AUTH_HINT, CONTRADICTED_REASON, NOT_SAID_REASON
+from bot.fakes.sgp_server import FakeSGP
 from bot.jobs.board import Jobs
 from bot.jobs.runner import JobRunner, assign_all
 from bot.sgp.client import SGPClient
 from bot.store.connection import Store
-from tests.fakes.sgp_server import FakeSGP
 from tests.unit.factories import confirmation
 from tests.unit.usecases.harness import KEY
 

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.core.job import Job
+from bot.fakes.waiting import eventually
 from bot.jobs.queue import ClaimedJob, JobQueue
 from bot.jobs.worker import MAX_DELIVERIES, Worker
 from bot.store import Store
 from tests.conftest import StoreFactory
-from tests.fakes.waiting import eventually
 from tests.unit.factories import confirmation
 
 LEASE_MS = 300

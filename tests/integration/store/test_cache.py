@@ -7,9 +7,9 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from bot.fakes.waiting import eventually
 from bot.store import Store, StoreUnavailable
 from tests.fakes.server import free_port
-from tests.fakes.waiting import eventually
 
 
 async def test_values_round_trip_with_their_ttl(store: Store) -> None:

@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
+from bot.fakes.waiting import eventually
 from bot.store import Store
 from bot.store.events import SEEN_TTL_SECONDS
 from tests.conftest import StoreFactory
-from tests.fakes.waiting import eventually
 
 
 async def test_first_delivery_then_retries(store: Store) -> None:

@@ -17,6 +17,7 @@ import httpx
 
 from bot.core.authz import AccessPolicy
 from bot.core.undo import UndoResult
+from bot.fakes.sgp_server import FakeSGP
 from bot.jobs.board import Jobs
 from bot.metrics import Metrics
 from bot.sgp.client import SGPClient
@@ -24,7 +25,6 @@ from bot.store.connection import Store
 from bot.usecases import UseCases, build_usecases
 from bot.usecases.assigning import AssigningConfig
 from bot.usecases.ports import EmailDirectory, GroupDirectory
-from tests.fakes.sgp_server import FakeSGP
 
 KEY = "sgp-test-key-1234"
 

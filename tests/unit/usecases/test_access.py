@@ -17,11 +17,11 @@ from bot.core.commands import Assign, PlatformUser
 from bot.core.outcome import summarize
 from bot.core.requester import Requester
 from bot.core.tasks import ChunkResult
+from bot.fakes.sgp_server import FakeSGP
 from bot.store.connection import Store
 from bot.usecases.ports import GroupsUnavailable
 from bot.usecases.refusals import NotAdmin, NotAllowed, NotRequester
 from tests.fakes.server import free_port
-from tests.fakes.sgp_server import FakeSGP
 from tests.unit.factories import task
 from tests.unit.usecases.harness import Cases, make_cases
 
@@ -39,7 +39,7 @@ class Directory:
         self.down = down
         self.asked: list[str] = []
 
-    async def members(self, group: str) -> frozenset[str]:
+    async def members(self, group: str, team_id: str | None = None) -> frozenset[str]:
         self.asked.append(group)
         if self.down:
             raise GroupsUnavailable("usergroups.list: ratelimited")

@@ -9,9 +9,9 @@ import pytest
 from bot.core.commands import Assign, Me, PlatformUser, SlackUser
 from bot.core.job import SurfaceRef
 from bot.core.requester import Requester
+from bot.fakes.sgp_server import FakeSGP
 from bot.jobs.runner import JobRunner
 from bot.usecases.refusals import ConfirmationGone, NotAdmin, NotRequester, UnlinkedAssignees
-from tests.fakes.sgp_server import FakeSGP
 from tests.unit.usecases.harness import Cases, make_cases
 
 REQUESTER = Requester(team_id="T1", user_id="ULEAD", channel_id="C1")

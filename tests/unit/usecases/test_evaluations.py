@@ -8,8 +8,8 @@ import pytest
 
 from bot.core.job import Job
 from bot.core.readback import AssigneeCount, Assignment
+from bot.fakes.sgp_server import FakeSGP
 from bot.sgp.errors import NotFoundError
-from tests.fakes.sgp_server import FakeSGP
 from tests.unit.factories import NOW, confirmation
 from tests.unit.usecases.harness import KEY, Cases, make_cases
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
@@ -10,10 +11,16 @@ from bot.core.commands import Assign, AssigneeRef, PlatformUser, SlackUser
 from bot.core.confirmation import Confirmation
 from bot.core.query import NextTasks, UnassignedTasks
 from bot.core.requester import Requester
+from bot.fakes.sgp_server import FakeSGP
 from bot.sgp.errors import NotFoundError
 from bot.usecases.matching import MATCHES
-from bot.usecases.refusals import NothingToPick, NotRequester, UndoGone, UnlinkedAssignees
-from tests.fakes.sgp_server import FakeSGP
+from bot.usecases.refusals import (
+    NothingToPick,
+    NotRequester,
+    TooManyToPick,
+    UndoGone,
+    UnlinkedAssignees,
+)
 from tests.unit.usecases.harness import Cases, make_cases
 
 KEY = "sgp-test-key-1234"
@@ -235,6 +242,31 @@ async def test_a_query_that_finds_nothing_is_refused(service: Cases, fake: FakeS
     assert await service.store.redis.keys("t:confirmation:*") == []
 
 
+async def test_unassigned_beyond_the_most_a_query_may_pick_is_refused(
+    service: Cases, fake: FakeSGP
+) -> None:
+    fake.add_tasks(EVAL, ["t1", "t2", "t3"])
+    service.assigning.config = replace(service.assigning.config, max_picked=2)
+    with pytest.raises(TooManyToPick) as refused:
+        await service.assigning.prepare(REQUESTER, picked(UnassignedTasks(), PlatformUser("u")))
+    assert (refused.value.found, refused.value.most) == (3, 2)
+    pending = await service.assigning.prepare(
+        REQUESTER, picked(NextTasks(count=2), PlatformUser("user_a"))
+    )
+    assert pending.confirmation.task_count == 2
+
+
+async def test_a_query_keeps_who_had_the_tasks_for_the_undo(service: Cases, fake: FakeSGP) -> None:
+    fake.add_tasks(EVAL, [f"t{i}" for i in range(2500)])  # three pages
+    pending = await service.assigning.prepare(
+        REQUESTER, picked(UnassignedTasks(), PlatformUser("user_a"))
+    )
+    assert pending.confirmation.task_count == 2500
+    assert pending.confirmation.before is not None
+    assert pending.confirmation.before.previous == {}, "every picked task had nobody"
+    assert await service.undo.snapshot(pending.confirmation) is None, "nothing to give back"
+
+
 async def test_a_query_needs_the_listing(service: Cases) -> None:
     with pytest.raises(NotFoundError):
         await service.assigning.prepare(
@@ -387,6 +419,43 @@ async def test_no_snapshot_when_nothing_could_be_given_back(service: Cases, fake
 
 async def test_no_snapshot_when_the_listing_fails(service: Cases, fake: FakeSGP) -> None:
     fake.add_tasks(EVAL, ["t1"], assigned_to="user_ann")
+    fake.fail_next(503, route="test-case-results", times=3)  # the preview could not read it
     pending = await service.assigning.prepare(REQUESTER, ids_of(PlatformUser("user_neo")))
-    fake.fail_next(503, route="test-case-results")
+    assert pending.confirmation.before is None
+    fake.fail_next(503, route="test-case-results", times=3)
     assert await service.undo.snapshot(pending.confirmation) is None
+
+
+async def test_the_snapshot_is_the_previews_reading_without_a_second_listing(
+    service: Cases, fake: FakeSGP
+) -> None:
+    fake.add_tasks(EVAL, ["t1"], assigned_to="user_ann")
+    fake.add_tasks(EVAL, [f"x{i}" for i in range(30)])
+    pending = await service.assigning.prepare(
+        REQUESTER, ids_of(PlatformUser("user_neo"), task_ids=("t1", "x1", "gone"))
+    )
+    before = pending.confirmation.before
+    assert before is not None
+    assert before.previous == {"t1": "user_ann"} and before.unlisted == ("gone",)
+    pages_read = len(fake.listing_calls("test-case-results"))
+    snapshot_id = await service.undo.snapshot(pending.confirmation)
+    assert snapshot_id is not None
+    assert len(fake.listing_calls("test-case-results")) == pages_read, "no second listing"
+    snapshot = await service.undo.take(snapshot_id, "ULEAD")
+    assert [(e.task_id, e.previous, e.listed) for e in snapshot.entries] == [
+        ("t1", "user_ann", True),
+        ("x1", None, True),
+        ("gone", None, False),
+    ]
+
+
+async def test_without_the_previews_reading_the_job_reads_the_listing_once(
+    service: Cases, fake: FakeSGP
+) -> None:
+    fake.add_tasks(EVAL, ["t1"], assigned_to="user_ann")
+    pending = await service.assigning.prepare(REQUESTER, ids_of(PlatformUser("user_neo")))
+    blind = pending.confirmation.model_copy(update={"before": None})  # a preview that timed out
+    snapshot_id = await service.undo.snapshot(blind)
+    assert snapshot_id is not None
+    snapshot = await service.undo.take(snapshot_id, "ULEAD")
+    assert [(e.task_id, e.previous) for e in snapshot.entries] == [("t1", "user_ann")]

@@ -11,6 +11,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.commands import UsageError
+from bot.fakes.sgp_server import FakeSGP
 from bot.metrics import RequestOutcome
 from bot.slack.deps import Deps
 from bot.slack.listener import Incoming, listener, run
@@ -18,7 +19,6 @@ from bot.slack.listeners.command import handle_assign
 from bot.slack.listeners.confirmation import handle_cancel, handle_confirm
 from bot.slack.responder import Responder
 from bot.usecases.refusals import ConfirmationGone
-from tests.fakes.sgp_server import FakeSGP
 from tests.unit.usecases.harness import Cases, make_cases
 
 
