@@ -37,8 +37,8 @@ import httpx
 
 from bench.load import send_all, signed_requests
 from bench.platform_process import PlatformProcess, SlackProcess
+from bot.fakes.waiting import wait_until
 from tests.fakes.server import free_port
-from tests.fakes.waiting import wait_until
 
 SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench-token"

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from tests.e2e.slack_requests import sign
+from bot.fakes.slack_requests import sign
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import uvicorn
 
+from bot.fakes.sgp_server import FakeSGP
+from bot.fakes.slack_server import FakeSlack
 from tests.fakes.server import free_port
-from tests.fakes.sgp_server import FakeSGP
-from tests.fakes.slack_server import FakeSlack
 
 
 @dataclass(frozen=True)

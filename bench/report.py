@@ -17,7 +17,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "docs" / "bench-results"
-BENCHMARKS = ("assign_throughput", "compare_sdk", "ack_latency")
+BENCHMARKS = ("assign_throughput", "compare_sdk", "ack_latency", "scale")
 #: The ack benchmark's contenders: its JSON key, and the name shown.
 ACK_ROWS = (
     ("bot", "bot (`python -m bot`)"),
@@ -153,8 +153,34 @@ def markdown(figures: dict[str, Any]) -> str:
         f"(ratio **{tp['ratio']:.2f}**, target at most 1.25), {tp['requests']} requests, "
         f"at most {tp['max_in_flight']} in flight, peak RSS {tp['peak_rss_mib']:.0f} MiB.",
         "",
+        *_scale(figures.get("scale")),
     ]
     return "\n".join(lines)
+
+
+def _scale(scale: dict[str, Any] | None) -> list[str]:
+    """Whole evaluations (bench.scale): preview, job beside its ideal, memory, load."""
+    if scale is None:
+        return []
+    lines = [
+        "## Whole evaluations: `unassigned` to 2 people",
+        "",
+        f"{scale['per_request'] * 1000:.0f} ms per request + {scale['per_id'] * 1000:.2f} ms per "
+        "id; each size in a fresh process. The preview reads the listing page by page (1,000 "
+        "tasks a page, one after another: 50 ms a page is its floor) keeping only what it "
+        "needs; the job's undo snapshot is the preview's reading, not a second listing.",
+        "",
+        "| tasks | preview s | page floor s | job s | ideal s | x ideal | peak RSS MiB | load 1m |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in scale["rows"]:
+        floor = -(-row["tasks"] // 1000) * scale["per_request"]
+        lines.append(
+            f"| {row['tasks']:,} | {row['preview_s']:.2f} | {floor:.2f} | {row['job_s']:.2f} | "
+            f"{row['ideal_s']:.2f} | {row['ratio']:.2f} | {row['peak_rss_mib']:.0f} | "
+            f"{row['load_1m']:.2f} |"
+        )
+    return [*lines, ""]
 
 
 def _ack_table(ack: dict[str, Any]) -> list[str]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from redis.asyncio import Redis
+
 from bot.settings import PlatformSettings
 from bot.sgp.client import Observer, SGPClient
+from bot.sgp.gate import SharedCap
 
 
 def platform_client(
@@ -12,8 +17,12 @@ def platform_client(
     observer: Observer | None = None,
     timeout: float | None = None,
     max_retries: int | None = None,
+    cap: SharedCap | None = None,
 ) -> SGPClient:
-    """`timeout` and `max_retries` override the settings (a health check wants a quick answer)."""
+    """`timeout` and `max_retries` override the settings (a health check wants a quick answer).
+
+    `cap`: every process's requests together (`shared_cap`); None leaves them uncapped.
+    """
     return SGPClient(
         base_url=settings.sgp_base_url,
         api_key=settings.sgp_api_key.get_secret_value(),
@@ -23,4 +32,16 @@ def platform_client(
         chunk_size=settings.chunk_size,
         concurrency=settings.concurrency,
         observer=observer,
+        cap=cap,
+    )
+
+
+def shared_cap(settings: PlatformSettings, redis: Redis, key: Callable[[str], str]) -> SharedCap:
+    """ASSIGN_PLATFORM_MAX_IN_FLIGHT through the bot's Redis; a slot's lease outlives a request
+    with all its retries' waits (twice the timeout, and a minute)."""
+    return SharedCap(
+        redis,
+        (key("platform:in-flight"), key("platform:paused")),
+        settings.platform_max_in_flight,
+        lease_seconds=2 * settings.sgp_timeout_seconds + 60,
     )

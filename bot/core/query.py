@@ -13,11 +13,12 @@ to change if the platform says otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Annotated, Final, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.core.plan import PENDING_STATUSES
 from bot.core.tasks import ListedTask, TaskStatus
 
 #: How many ids of each kind a check keeps, to name a few of them in the preview.
@@ -62,6 +63,25 @@ def priority_key(task: ListedTask) -> tuple[int, int]:
     if task.priority is None:
         return (1, 0)
     return (0, -task.priority)
+
+
+def worth_keeping(
+    task: ListedTask,
+    query: NextTasks | UnassignedTasks | None,
+    requested: Collection[str],
+    user_ids: Collection[str],
+) -> bool:
+    """Whether a preview needs this task of the listing: one the query may pick, one of the
+    `requested` (typed) ids, or a pending task of one of the assignees (their load).
+
+    `select`, `check` and `pending_loads` read only such tasks, so a listing read page by page
+    and filtered with this gives them the same answers without holding the whole evaluation.
+    """
+    if query is not None and is_available(task):
+        return True
+    if task.id in requested:
+        return True
+    return task.assignee_id in user_ids and task.status in PENDING_STATUSES
 
 
 def select(tasks: Iterable[ListedTask], query: NextTasks | UnassignedTasks) -> tuple[str, ...]:
@@ -130,3 +150,31 @@ def check(tasks: Iterable[ListedTask], shares: Iterable[tuple[str, Sequence[str]
         assigned_elsewhere=len(elsewhere),
         assigned_elsewhere_ids=tuple(elsewhere[:IDS_KEPT]),
     )
+
+
+class Before(BaseModel):
+    """Who had the requested tasks when the preview read the listing, kept small: only the
+    tasks that had someone (`previous`: task id -> platform user id), and the requested ids the
+    listing did not show. Every other requested task had nobody.
+
+    A `unassigned` request of 50,000 tasks keeps two empty collections.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    previous: dict[str, str] = {}
+    unlisted: tuple[str, ...] = ()
+
+
+def before_of(tasks: Iterable[ListedTask], shares: Iterable[tuple[str, Sequence[str]]]) -> Before:
+    """The Before of the requested ids (`shares`: user id, task ids) from a listing."""
+    assignees = {task.id: task.assignee_id for task in tasks}
+    previous: dict[str, str] = {}
+    unlisted: list[str] = []
+    for _, task_ids in shares:
+        for task_id in task_ids:
+            if task_id not in assignees:
+                unlisted.append(task_id)
+            elif (who := assignees[task_id]) is not None:
+                previous[task_id] = who
+    return Before(previous=previous, unlisted=tuple(unlisted))

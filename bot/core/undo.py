@@ -15,6 +15,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict
 
 from bot.core.outcome import TaskOutcome
+from bot.core.query import Before, before_of
 from bot.core.tasks import ListedTask
 
 #: How long an Undo button works after its assignment ran.
@@ -51,21 +52,29 @@ class Snapshot(BaseModel):
     entries: tuple[UndoEntry, ...]
 
 
-def take_snapshot(
-    tasks: Iterable[ListedTask], shares: Iterable[tuple[str, Sequence[str]]]
+def entries_from(
+    before: Before, shares: Iterable[tuple[str, Sequence[str]]]
 ) -> tuple[UndoEntry, ...]:
     """An entry per requested task: `shares` is (platform user id, task ids) per assignee."""
-    previous = {task.id: task.assignee_id for task in tasks}
+    unlisted = set(before.unlisted)
     return tuple(
         UndoEntry(
             task_id=task_id,
             assigned_to=user_id,
-            previous=previous.get(task_id),
-            listed=task_id in previous,
+            previous=before.previous.get(task_id),
+            listed=task_id not in unlisted,
         )
         for user_id, task_ids in shares
         for task_id in task_ids
     )
+
+
+def take_snapshot(
+    tasks: Iterable[ListedTask], shares: Iterable[tuple[str, Sequence[str]]]
+) -> tuple[UndoEntry, ...]:
+    """An entry per requested task: `shares` is (platform user id, task ids) per assignee."""
+    shares = [(user_id, tuple(task_ids)) for user_id, task_ids in shares]
+    return entries_from(before_of(tasks, shares), shares)
 
 
 @dataclass(frozen=True)

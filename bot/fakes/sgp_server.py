@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -239,17 +240,19 @@ class FakeSGP(PlatformState):
                 return JSONResponse({"detail": "Not authenticated"}, status_code=401)
             with self._lock:
                 tasks = self._tasks.get(evaluation_id)
-                snapshot = (
-                    json.loads(json.dumps(list(tasks.values()))) if tasks is not None else None
-                )
+                # A shallow copy: only the page asked for is built (a listing of 50,000 tasks
+                # costs the fake per page, not per evaluation, as a database's would).
+                snapshot = list(tasks.values()) if tasks is not None else None
                 users = {user["id"]: dict(user) for user in self._org_users}
             if snapshot is None:
                 return JSONResponse(
                     {"detail": f"Evaluation {evaluation_id} not found"}, status_code=404
                 )
             with_task = "Task" in request.query_params.getlist("view")
-            items = [self._result_item(task, users, with_task) for task in snapshot]
-            return self._page(request, items)
+            with self._lock:
+                return self._page(
+                    request, snapshot, lambda task: self._result_item(task, users, with_task)
+                )
 
     @staticmethod
     def _result_item(
@@ -269,7 +272,12 @@ class FakeSGP(PlatformState):
             }
         return item
 
-    def _page(self, request: Request, items: list[dict[str, Any]]) -> Response:
+    def _page(
+        self,
+        request: Request,
+        items: list[dict[str, Any]],
+        build: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> Response:
         """One page of `items`, or FastAPI's 422 for a bad `page` or `limit`."""
         problems: list[dict[str, Any]] = []
         page = _int_param(request, "page", 1, 1, None, problems)
@@ -280,7 +288,7 @@ class FakeSGP(PlatformState):
         start = (page - 1) * size
         return JSONResponse(
             {
-                "items": items[start : start + size],
+                "items": [build(item) if build else item for item in items[start : start + size]],
                 "total_item_count": len(items),
                 "current_page": page,
                 "items_per_page": size,

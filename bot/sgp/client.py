@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TypeVar
 
@@ -22,6 +22,7 @@ from bot.core.readback import EvaluationOverview
 from bot.core.tasks import AssignedTask, ChunkError, ChunkResult, ListedTask
 from bot.sgp.coalesce import Coalescer
 from bot.sgp.errors import SGPError, UnexpectedResponseError
+from bot.sgp.gate import FairSlots, SharedCap, lane
 from bot.sgp.models import BatchAssignTaskRequest, OrganizationUser, Page, TaskListingItem, UserInfo
 from bot.sgp.retry import DEFAULT_MAX_RETRIES
 from bot.sgp.transport import (
@@ -73,6 +74,7 @@ class SGPClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         observer: Observer | None = None,
+        cap: SharedCap | None = None,
     ) -> None:
         if not api_key:
             raise ValueError("api_key is required")
@@ -84,7 +86,7 @@ class SGPClient:
             raise ValueError("concurrency must be at least 1")
         self.chunk_size = chunk_size
         self.concurrency = concurrency
-        self._in_flight = asyncio.Semaphore(concurrency)
+        self._in_flight = FairSlots(concurrency)
         self._listings: Coalescer[tuple[str, int], list[ListedTask]] = Coalescer()
         self._transport = Transport(
             base_url=base_url,
@@ -96,6 +98,7 @@ class SGPClient:
             transport=transport,
             sleep=sleep,
             observer=observer,
+            cap=cap,
         )
 
     @property
@@ -176,12 +179,15 @@ class SGPClient:
     ) -> ChunkResult:
         """One chunk within the client's concurrency limit; a failure becomes the result.
 
+        Waiting chunks get freed slots lane by lane in turn (`gate.lane`: the job), so a small
+        job's chunk goes out next rather than behind every queued chunk of the big ones.
+
         The slot is freed as soon as the answer has arrived: parsing a large answer is the
         bot's work, and the next request should already be on its way while it happens.
         """
         ids = tuple(chunk)
         try:
-            async with self._in_flight:
+            async with self._in_flight.slot(lane.get() or (evaluation_id, assigned_to)):
                 response, attempts = await self._send_batch_assign(evaluation_id, ids, assigned_to)
             tasks = tuple(_tasks(response, attempts))
             return ChunkResult(ids, tasks, silent=response.content.strip() in (b"", b"null"))
@@ -234,9 +240,20 @@ class SGPClient:
         return list(listed)  # each caller its own list
 
     async def _read_tasks(self, evaluation_id: str, page_size: int) -> list[ListedTask]:
+        tasks: list[ListedTask] = []
+        async for page in self.evaluation_task_pages(evaluation_id, page_size=page_size):
+            tasks.extend(page)
+        return tasks
+
+    async def evaluation_task_pages(
+        self, evaluation_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[ListedTask]]:
+        """The evaluation's tasks a page at a time: a caller that keeps only what it needs of
+        each page never holds a whole evaluation (50,000 tasks) in memory. Not coalesced."""
         path = f"/v4/evaluations/{segment(evaluation_id, 'evaluation')}/test-case-results"
-        items = await self._all_pages(path, _TASKS_PAGE, {"view": "Task"}, page_size, evaluation_id)
-        return [item.task for item in items if item.task is not None]
+        pages = self._pages(path, _TASKS_PAGE, {"view": "Task"}, page_size, evaluation_id)
+        async for items in pages:
+            yield [item.task for item in items if item.task is not None]
 
     async def _all_pages(
         self,
@@ -246,7 +263,21 @@ class SGPClient:
         page_size: int,
         evaluation_id: str | None,
     ) -> list[ItemT]:
-        """Items of every page from page 1, until total_item_count is reached or a page is empty.
+        """Items of every page (see `_pages`), in one list."""
+        items: list[ItemT] = []
+        async for page in self._pages(path, adapter, params, page_size, evaluation_id):
+            items.extend(page)
+        return items
+
+    async def _pages(
+        self,
+        path: str,
+        adapter: TypeAdapter[Page[ItemT]],
+        params: Mapping[str, str | int],
+        page_size: int,
+        evaluation_id: str | None,
+    ) -> AsyncIterator[list[ItemT]]:
+        """Each page's items from page 1, until total_item_count is reached or a page is empty.
 
         Without a count, a page shorter than asked is the last. At most MAX_PAGES pages: a
         platform that keeps answering full pages cannot keep the bot in a loop, and the cut is
@@ -254,21 +285,24 @@ class SGPClient:
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be 1 to {MAX_PAGE_SIZE}")
-        items: list[ItemT] = []
+        read = 0
         for page_number in range(1, MAX_PAGES + 1):
             query = {**params, "page": page_number, "limit": page_size}
             response, attempts = await self._transport.request(
                 "GET", path, params=query, evaluation_id=evaluation_id
             )
             try:
-                page = adapter.validate_python(json_body(response, attempts))
-            except ValidationError as err:
-                raise UnexpectedResponseError(first_problem(err), attempts=attempts) from err
-            items.extend(page.items)
-            if _last_page(page, len(items), page_size):
-                return items
+                page = adapter.validate_json(response.content)
+            except ValidationError:
+                try:  # the same parse from the decoded body, to say what is wrong in words
+                    page = adapter.validate_python(json_body(response, attempts))
+                except ValidationError as err:
+                    raise UnexpectedResponseError(first_problem(err), attempts=attempts) from err
+            read += len(page.items)
+            yield page.items
+            if _last_page(page, read, page_size):
+                return
         logger.warning("SGP GET %s: stopped after %d pages of %d", path, MAX_PAGES, page_size)
-        return items
 
 
 def _last_page(page: Page[ItemT], read: int, page_size: int) -> bool:

@@ -15,7 +15,8 @@ import httpx
 from pydantic import ValidationError
 
 from bot.sgp.errors import UnexpectedResponseError, error_for_status
-from bot.sgp.retry import DEFAULT_MAX_RETRIES, send_with_retries
+from bot.sgp.gate import SharedCap
+from bot.sgp.retry import DEFAULT_MAX_RETRIES, retry_after_seconds, send_with_retries
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -51,6 +52,7 @@ class Transport:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         observer: Observer | None = None,
+        cap: SharedCap | None = None,
     ) -> None:
         headers = {"x-api-key": api_key, "accept": "application/json", "user-agent": USER_AGENT}
         if account_id:
@@ -59,6 +61,8 @@ class Transport:
         self.max_retries = max_retries
         self.sleep = sleep
         self.observer = observer
+        #: Every process's requests together (ASSIGN_PLATFORM_MAX_IN_FLIGHT); None: no cap.
+        self.cap = cap
         self.http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             headers=headers,
@@ -88,8 +92,14 @@ class Transport:
         about one.
         """
 
-        def send() -> Awaitable[httpx.Response]:
-            return self.http.request(method, path, json=json_body, params=params)
+        async def send() -> httpx.Response:
+            if self.cap is None:
+                return await self.http.request(method, path, json=json_body, params=params)
+            async with self.cap.slot():
+                response = await self.http.request(method, path, json=json_body, params=params)
+            if response.status_code == 429:  # every process waits, not just this request
+                await self.cap.pause(retry_after_seconds(response.headers) or 0)
+            return response
 
         response, attempts = await send_with_retries(
             send,

@@ -9,13 +9,14 @@ from datetime import datetime
 from bot.core.audit import undo_record
 from bot.core.confirmation import Confirmation
 from bot.core.outcome import judge
-from bot.core.undo import Snapshot, UndoResult, plan_undo, take_snapshot
+from bot.core.query import before_of
+from bot.core.undo import Snapshot, UndoResult, entries_from, plan_undo
 from bot.metrics import Metrics
 from bot.store.errors import StoreUnavailable
 from bot.store.undo import UndoStore
 from bot.usecases.access import Access
 from bot.usecases.audit import Auditing
-from bot.usecases.listing import listing_within
+from bot.usecases.listing import kept_within
 from bot.usecases.ports import Platform
 from bot.usecases.refusals import UndoGone
 
@@ -45,18 +46,29 @@ class Undoing:
     async def snapshot(self, confirmation: Confirmation) -> str | None:
         """Remember who had each task before this request runs; the id for its Undo button.
 
-        Call it right before the assignment runs (the listing is the state it changes). None,
-        meaning no Undo button, when the listing cannot be read in `listing_seconds`, when the
-        store is down, or when no task had an assignee before: the API cannot unassign, so an
-        undo could change nothing.
+        Call it right before the assignment runs. The preview's reading of the listing
+        (`confirmation.before`) is used when there is one: it is the state the requester saw and
+        confirmed, and listing a 50,000-task evaluation again would hold the job up by as many
+        pages. A task someone else reassigned between the preview and the job is put back to
+        whom the preview showed. Without it, the listing is read once, page by page, keeping
+        only the requested tasks. None, meaning no Undo button, when that listing cannot be
+        read in `listing_seconds`, when the store is down, or when no task had an assignee
+        before: the API cannot unassign, so an undo could change nothing.
         """
         shares = [(s.assignee.platform_user_id, s.task_ids) for s in confirmation.shares]
-        listed = await listing_within(
-            self.platform, confirmation.evaluation_id, self.listing_seconds
-        )
-        if listed is None:
-            return None
-        entries = take_snapshot(listed, shares)
+        before = confirmation.before
+        if before is None:
+            requested = {task_id for _, task_ids in shares for task_id in task_ids}
+            listed = await kept_within(
+                self.platform,
+                confirmation.evaluation_id,
+                self.listing_seconds,
+                lambda task: task.id in requested,
+            )
+            if listed is None:
+                return None
+            before = before_of(listed, shares)
+        entries = entries_from(before, shares)
         if not plan_undo(entries).restore:
             return None
         snapshot = Snapshot(

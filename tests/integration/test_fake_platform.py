@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from bot.fakes.sgp_server import FakeSGP
 from tests.fakes.server import serve
-from tests.fakes.sgp_server import FakeSGP
 
 
 def test_single_task_update_assigns_like_the_platform() -> None:

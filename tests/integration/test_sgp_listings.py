@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from bot.core.tasks import TaskStatus
+from bot.fakes.sgp_server import DEFAULT_API_KEY, FakeSGP
 from bot.sgp.client import SGPClient
 from bot.sgp.errors import AuthenticationError, NotFoundError, UnexpectedResponseError
 from tests.fakes.server import ServerThread, SwappableApp
-from tests.fakes.sgp_server import DEFAULT_API_KEY, FakeSGP
 
 EVAL = "eval_1"
 ORG = "org_fake"

@@ -51,3 +51,35 @@ def test_a_record_written_by_an_older_bot_still_reads() -> None:
     assert task.assignment_expires_at == datetime(2026, 11, 23, 12, tzinfo=UTC)
     failed = decode_chunk({"task_ids": ["t9"], "error": {"message": "down", "status": None}})
     assert failed.error == ChunkError("down") and str(failed.error) == "down"
+
+
+def _answer(ids: list[str], **fields: Any) -> tuple[AssignedTask, ...]:
+    return tuple(AssignedTask(id=task_id, **fields) for task_id in ids)
+
+
+def test_a_full_chunk_is_recorded_compactly_and_reads_back_the_same() -> None:
+    import json
+
+    ids = [f"task-{i:06d}" for i in range(500)]
+    expiry = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    tasks = _answer(
+        ids, assigned_to="user-a", status=TaskStatus.PENDING, assignment_expires_at=expiry
+    )
+    result = ChunkResult(tuple(ids), tasks=tasks)
+    record = encode_chunk(result)
+    assert decode_chunk(json.loads(json.dumps(record))) == result
+    whole = {"task_ids": ids, "tasks": [t.model_dump(mode="json") for t in tasks], "error": None}
+    assert len(json.dumps(record)) * 4 < len(json.dumps(whole)), "at most a quarter of the size"
+
+
+def test_answers_that_differ_task_by_task_or_skip_ids_read_back_the_same() -> None:
+    mixed = (
+        AssignedTask(id="t2", assigned_to="user-a", priority=1),
+        AssignedTask(id="t1", assigned_to="user-b", status=TaskStatus.COMPLETED),
+    )
+    for result in (
+        ChunkResult(("t1", "t2", "t3"), tasks=mixed),  # out of order, t3 missing
+        ChunkResult(("t1", "t2"), tasks=_answer(["t1", "t2"], assigned_to="user-a")),
+        ChunkResult(("t1",), tasks=(), silent=True),
+    ):
+        assert decode_chunk(encode_chunk(result)) == result
