@@ -160,6 +160,7 @@ def _deps(
         max_picked_tasks=settings.max_picked_tasks,
         hosts=settings.platform_hosts,
         steps=steps,
+        workflow_runs_as=settings.workflow_runs_as,
         reminders=reminding,
         responder=Responder(uses=ResponseUrlUses(store.redis, store.key)),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -169,6 +170,9 @@ class Settings(PlatformSettings):
         default=frozenset(), alias="ASSIGN_ALLOWED_CHANNELS"
     )
     assign_allow_self_link: bool = Field(default=False, alias="ASSIGN_ALLOW_SELF_LINK")
+    # The Slack user a Workflow Builder run nobody started (a schedule) acts as, checked against
+    # the allow lists; unset: such runs go through only where /assign is open to everyone.
+    workflow_runs_as: str | None = Field(default=None, alias="ASSIGN_WORKFLOW_RUNS_AS")
     group_cache_seconds: int = Field(default=300, ge=0, le=3600, alias="ASSIGN_GROUP_CACHE_SECONDS")
     audit_max_entries: int = Field(
         default=10_000, ge=100, le=10_000_000, alias="ASSIGN_AUDIT_MAX_ENTRIES"
@@ -204,6 +208,17 @@ class Settings(PlatformSettings):
         if isinstance(value, str):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("workflow_runs_as", mode="before")
+    @classmethod
+    def _slack_user(cls, value: object) -> object:
+        """One Slack user id (U0123ABC); blank is unset."""
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        if value and not re.fullmatch(r"[UW][A-Z0-9]{2,}", value):
+            raise ValueError("expected one Slack user id, like U0123ABCD")
+        return value or None
 
     @field_validator("slack_bot_token", mode="before")
     @classmethod

@@ -6,6 +6,11 @@ authors map them in Workflow Builder): change them only with the manifests and t
 
 Ids follow the same rules as `/assign` (`core.ids`), task ids are separated by spaces, commas,
 semicolons or new lines, and `query` is `next <count>` or `unassigned`, as in the command.
+
+A run nobody started (a scheduled trigger: no `interactivity`) has nobody to confirm a preview
+and nobody to check against the allow lists: it needs `auto_confirm` and a `channel_id`, and it
+acts as `ASSIGN_WORKFLOW_RUNS_AS` when that is set, else as the workflow itself
+(`workflow:<function execution id>`), which only an `/assign` open to everyone lets through.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict
 
 from bot.core import ids
+from bot.core.authz import AccessPolicy
 from bot.core.commands.assign import Assign
 from bot.core.commands.types import AssigneeRef, PlatformUser, SlackUser, UsageError
 from bot.core.plan import dedupe
@@ -30,6 +36,18 @@ INPUTS: Final = ("evaluation_id", "task_ids", "query", "assignees", "channel_id"
 #: ran the workflow (`interactor`), so the preview goes to them and the allow lists apply to them.
 INTERACTIVITY: Final = "interactivity"
 OUTPUTS: Final = ("assigned_count", "failed_count", "summary_permalink")
+#: The requester of a run nobody started and no configured user acts for: audit, summary, DMs.
+WORKFLOW_REQUESTER: Final = "workflow:"
+
+NEEDS_AUTO_CONFIRM: Final = (
+    "Nobody ran this workflow (a scheduled or automatic start), so nobody can confirm a "
+    "preview: set the step's `auto_confirm` input to true, or map its `interactivity` input "
+    "to the person who runs it."
+)
+NEEDS_CHANNEL: Final = (
+    "Nobody ran this workflow (a scheduled or automatic start), so its summary needs a "
+    "channel: set the step's `channel_id` input."
+)
 
 _SEPARATORS: Final = re.compile(r"[\s,;]+")
 _SLACK_USER: Final = re.compile(r"[UW][A-Z0-9]{2,}")
@@ -82,12 +100,35 @@ def step_request(
         assignees=_assignees(inputs.get("assignees")),
         query=query,
     )
-    return StepRequest(
+    request = StepRequest(
         command=command,
         auto_confirm=_flag(inputs.get("auto_confirm")),
         channel_id=_channel(inputs.get("channel_id")),
         requester_id=_interactor(inputs.get(INTERACTIVITY)),
     )
+    if request.requester_id is None and not request.auto_confirm:
+        raise UsageError(NEEDS_AUTO_CONFIRM)
+    if request.requester_id is None and request.channel_id is None:
+        raise UsageError(NEEDS_CHANNEL)
+    return request
+
+
+def acting_requester(
+    request: StepRequest, execution_id: str, runs_as: str | None, policy: AccessPolicy
+) -> str | None:
+    """Whom a run acts as, for the allow lists, the audit and the summary; None: nobody may.
+
+    The person who ran it; else (a schedule) the configured `runs_as` user, checked against
+    the allow lists like a person; else the workflow itself, only where no allowed users or
+    groups limit who may assign (allowed channels still apply, to the step's channel).
+    """
+    if request.requester_id is not None:
+        return request.requester_id
+    if runs_as:
+        return runs_as
+    if policy.users or policy.groups:
+        return None
+    return WORKFLOW_REQUESTER + execution_id
 
 
 def outputs(assigned: int, failed: int, permalink: str | None) -> dict[str, object]:

@@ -30,6 +30,8 @@ class Deps:
     after_ack: AfterAck = field(default_factory=AfterAck)
     #: Workflow Builder steps (`assign_tasks`): None leaves the step unregistered.
     steps: WorkflowSteps | None = None
+    #: The Slack user a workflow run nobody started acts as (ASSIGN_WORKFLOW_RUNS_AS).
+    workflow_runs_as: str | None = None
     #: Reminders and stalled work (`bot.usecases.reminders`): None leaves their buttons unanswered.
     reminders: Reminding | None = None
 

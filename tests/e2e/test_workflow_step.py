@@ -240,7 +240,125 @@ def test_bad_inputs_and_a_missing_person_fail_the_step_in_words(bot: Bot) -> Non
     assert '"t1 <b>"' not in completion(bot).args["error"]
     assert "not a task id" in completion(bot).args["error"]
     run_step(bot, inputs(interactivity=None), execution="Fx1", event_id="Ev2")
-    assert "person who" in completion(bot, 2).args["error"]
+    assert 'set the step\'s "auto_confirm" input to true' in completion(bot, 2).args["error"]
+
+
+# -- Runs nobody started (a scheduled trigger: no `interactivity`) ------------------------------
+
+
+def scheduled(**extra: Any) -> dict[str, Any]:
+    """A schedule ("every morning, the next 2 unassigned tasks"): no person behind it."""
+    values: dict[str, Any] = {
+        "interactivity": None,
+        "task_ids": "",
+        "query": "next 2",
+        "auto_confirm": True,
+    }
+    return inputs(**{**values, **extra})
+
+
+def test_a_scheduled_run_assigns_reports_and_completes_as_the_workflow(bot: Bot) -> None:
+    seeded(bot, count=4)
+    bot.link(ALICE, "user-alice")
+    run_step(bot, scheduled())
+
+    done = completion(bot)
+    assert done.method == "functions.completeSuccess", done.args
+    outputs = done.args["outputs"]
+    assert outputs["assigned_count"] == 2 and outputs["failed_count"] == 0
+    assert outputs["summary_permalink"].startswith("https://fake.slack.com/archives/CCHAN/p")
+    [call] = bot.sgp.batch_assign_calls()
+    assert len(call.json["task_ids"]) == 2 and call.json["assigned_to"] == "user-alice"
+    assert bot.slack.calls_to("chat.postEphemeral") == [], "nobody to show a preview to"
+    bot.settle()
+    posts = bot.slack.calls_to("chat.postMessage")
+    [summary] = [c for c in posts if c.args["channel"] == CHANNEL and not c.args.get("thread_ts")]
+    assert "`workflow:Fx1` assigned 2 of 2 tasks" in text_of(summary.args)
+    assert [c for c in posts if c.args["channel"] == ALICE], "the assignee gets their DM"
+    [record] = bot.in_store(lambda store: store.audit.latest("T1", 10))
+    assert record.requester_id == "workflow:Fx1" and record.assigned == 2
+    metrics = bot.runtime.metrics.render().decode()
+    assert 'requests_total{outcome="ok",surface="workflow_step"} 1.0' in metrics
+
+
+def test_a_scheduled_run_without_auto_confirm_fails_naming_the_input(bot: Bot) -> None:
+    seeded(bot)
+    bot.link(ALICE, "user-alice")
+    run_step(bot, scheduled(auto_confirm=False))
+
+    done = completion(bot)
+    assert done.method == "functions.completeError"
+    assert "Nobody ran this workflow" in done.args["error"]
+    assert '"auto_confirm" input to true' in done.args["error"]
+    run_step(bot, scheduled(channel_id=""), execution="Fx1", event_id="Ev2")
+    assert 'set the step\'s "channel_id" input' in completion(bot, 2).args["error"]
+    bot.settle()
+    assert bot.sgp.batch_assign_calls() == [] and bot.slack.calls_to("chat.postEphemeral") == []
+    metrics = bot.runtime.metrics.render().decode()
+    assert 'requests_total{outcome="usage_error",surface="workflow_step"} 2.0' in metrics
+
+
+def test_a_scheduled_run_is_refused_where_only_allowed_people_may_assign(
+    bot_factory: Any,
+) -> None:
+    bot: Bot = bot_factory(ASSIGN_ALLOWED_USERS=LEAD)
+    seeded(bot)
+    bot.link(ALICE, "user-alice")
+    run_step(bot, scheduled())
+
+    done = completion(bot)
+    assert done.method == "functions.completeError"
+    assert "Nobody ran this workflow" in done.args["error"]
+    assert "ASSIGN_WORKFLOW_RUNS_AS" in done.args["error"]
+    bot.settle()
+    assert bot.sgp.batch_assign_calls() == []
+    assert bot.in_store(lambda store: store.audit.latest("T1", 10)) == []
+    metrics = bot.runtime.metrics.render().decode()
+    assert 'requests_total{outcome="refused",surface="workflow_step"} 1.0' in metrics
+
+
+def test_a_scheduled_run_keeps_to_the_allowed_channels(bot_factory: Any) -> None:
+    bot: Bot = bot_factory(ASSIGN_ALLOWED_CHANNELS="COTHER")
+    seeded(bot)
+    bot.link(ALICE, "user-alice")
+    run_step(bot, scheduled())
+
+    done = completion(bot)
+    assert done.method == "functions.completeError"
+    assert "ASSIGN_ALLOWED_CHANNELS" in done.args["error"]
+    bot.settle()
+    assert bot.sgp.batch_assign_calls() == []
+
+
+def test_a_scheduled_run_acts_as_the_configured_user_under_the_allow_lists(
+    bot_factory: Any,
+) -> None:
+    bot: Bot = bot_factory(ASSIGN_ALLOWED_USERS="USERVICE", ASSIGN_WORKFLOW_RUNS_AS="USERVICE")
+    seeded(bot, count=4)
+    bot.link(ALICE, "user-alice")
+    run_step(bot, scheduled())
+
+    done = completion(bot)
+    assert done.method == "functions.completeSuccess", done.args
+    assert done.args["outputs"]["assigned_count"] == 2
+    bot.settle()
+    [record] = bot.in_store(lambda store: store.audit.latest("T1", 10))
+    assert record.requester_id == "USERVICE", "audited as the user such runs act as"
+    summaries = [c for c in bot.slack.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
+    assert "<@USERVICE> assigned 2 of 2 tasks" in text_of(summaries[0].args)
+
+
+def test_a_configured_user_not_on_the_allow_lists_is_refused_by_name(bot_factory: Any) -> None:
+    bot: Bot = bot_factory(ASSIGN_ALLOWED_USERS=LEAD, ASSIGN_WORKFLOW_RUNS_AS="USERVICE")
+    seeded(bot)
+    bot.link(ALICE, "user-alice")
+    run_step(bot, scheduled())
+
+    done = completion(bot)
+    assert done.method == "functions.completeError"
+    assert "@USERVICE" in done.args["error"] and "ASSIGN_ALLOWED_USERS" in done.args["error"]
+    bot.settle()
+    assert bot.sgp.batch_assign_calls() == []
 
 
 def test_a_completion_slack_refuses_is_logged_not_retried(

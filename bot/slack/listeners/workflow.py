@@ -9,6 +9,10 @@ ephemeral, in the step's channel; its Confirm queues the job, its Cancel fails t
 (`bot.slack.workflow_step.StepPublisher`). Anything refused fails the step at once, with
 the words `/assign` would have said, as plain text.
 
+A run nobody started (a schedule) acts as `ASSIGN_WORKFLOW_RUNS_AS` or, where `/assign` is
+open to everyone, as the workflow (`bot.core.workflow.acting_requester`); its summary goes to
+the step's `channel_id` and it is queued at once (`step_request` insists on both).
+
 The global shortcut shares the callback id `assign_tasks`: Slack keeps shortcuts and
 functions apart (separate manifest sections, `type: shortcut` payloads versus
 `function_executed` events) and so does Bolt's routing.
@@ -25,27 +29,44 @@ from typing import Any, Final
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.authz import Refusal
 from bot.core.commands import UsageError
 from bot.core.job import SurfaceRef
 from bot.core.requester import Requester
-from bot.core.workflow import CALLBACK_ID, StepRef, StepRequest, step_request
+from bot.core.workflow import CALLBACK_ID, StepRef, StepRequest, acting_requester, step_request
 from bot.logs import forget_redaction
 from bot.metrics import RequestOutcome
 from bot.slack import blocks, payload
+from bot.slack import mrkdwn as md
 from bot.slack.deps import Deps
 from bot.slack.listener import ANSWERED, org_wide_enterprise, outcome_of
 from bot.slack.plain import plain_text, unlinked
 from bot.slack.wording import describe
 from bot.slack.workflow_step import WorkflowSteps
-from bot.usecases.refusals import UnlinkedAssignees
+from bot.usecases.refusals import NotAllowed, ServiceError, UnlinkedAssignees
 
 log = logging.getLogger(__name__)
 
-NO_REQUESTER: Final = (
-    "This step shows its preview to the person who ran the workflow, and nobody did (a "
-    "scheduled or automatic start). Map the step's `interactivity` input (Slack's \"person who "
-    'used this workflow"), or turn on `auto_confirm` for a run with a person.'
+#: Refused unattended runs, as the workflow's activity shows them (plain text follows).
+NOBODY_ALLOWED: Final = (
+    "Nobody ran this workflow (a scheduled or automatic start) and `/assign` is limited to "
+    "allowed people (ASSIGN_ALLOWED_USERS, ASSIGN_ALLOWED_GROUPS), so it was refused: map the "
+    "step's `interactivity` input to the person who runs it, or ask the bot's admins to set "
+    "ASSIGN_WORKFLOW_RUNS_AS to an allowed Slack user such runs act as. Nothing was assigned."
 )
+RUNS_AS_NOT_ALLOWED: Final = (
+    "Nobody ran this workflow (a scheduled or automatic start), and {user}, whom such runs act "
+    "as (ASSIGN_WORKFLOW_RUNS_AS), may not assign tasks here: ask the bot's admins to add them "
+    "to ASSIGN_ALLOWED_USERS or an allowed group. Nothing was assigned."
+)
+
+
+class UnattendedRefused(ServiceError):
+    """A run nobody started, refused by the allow lists; `runs_as`: the user it acted as."""
+
+    def __init__(self, runs_as: str | None) -> None:
+        super().__init__(f"an unattended workflow run acting as {runs_as or 'the workflow'}")
+        self.runs_as = runs_as
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -116,16 +137,14 @@ async def _run(
     client: AsyncWebClient,
 ) -> RequestOutcome:
     request = step_request(payload.mapping(body, "event", "inputs"), deps.max_task_ids, deps.hosts)
-    if request.requester_id is None:
-        raise UsageError(NO_REQUESTER)
-    requester = Requester(
-        team_id=payload.text(body, "team_id"),
-        user_id=request.requester_id,
-        channel_id=await _channel(client, request),
-        enterprise_id=org_wide_enterprise(body),
-    )
+    requester = await _requester(body, step, request, deps, client)
     assigning = deps.usecases.assigning
-    pending = await assigning.prepare(requester, request.command, step=step)
+    try:
+        pending = await assigning.prepare(requester, request.command, step=step)
+    except NotAllowed as exc:
+        if request.requester_id is None and _about_who(exc):
+            raise UnattendedRefused(requester.user_id) from exc
+        raise
     if request.auto_confirm:
         confirmation = await assigning.confirm(pending.token, requester.user_id)
         await assigning.submit(confirmation, SurfaceRef())
@@ -151,11 +170,40 @@ async def _run(
     return "ok"
 
 
-async def _channel(client: AsyncWebClient, request: StepRequest) -> str:
-    """The step's channel, else the requester's direct messages with the bot."""
+async def _requester(
+    body: Mapping[str, Any],
+    step: StepRef,
+    request: StepRequest,
+    deps: Deps,
+    client: AsyncWebClient,
+) -> Requester:
+    """Who the run acts as, and where: the person, the configured user, or the workflow."""
+    policy = deps.usecases.access.policy
+    user_id = acting_requester(request, step.execution_id, deps.workflow_runs_as, policy)
+    if user_id is None:
+        log.info("refused an unattended %s run (step %s)", CALLBACK_ID, step.execution_id)
+        raise UnattendedRefused(None)
+    if request.requester_id is None:
+        log.info("step %s: nobody ran it; it acts as %s", step.execution_id, user_id)
+    return Requester(
+        team_id=payload.text(body, "team_id"),
+        user_id=user_id,
+        channel_id=await _channel(client, request, user_id),
+        enterprise_id=org_wide_enterprise(body),
+    )
+
+
+def _about_who(error: NotAllowed) -> bool:
+    """Refused for who asked (not where, not a group read Slack did not answer)."""
+    return error.refusal is Refusal.USER and not error.groups_unchecked
+
+
+async def _channel(client: AsyncWebClient, request: StepRequest, user_id: str) -> str:
+    """The step's channel, else the requester's direct messages with the bot (a run nobody
+    started always has a channel: `step_request` insists)."""
     if request.channel_id is not None:
         return request.channel_id
-    opened = await client.conversations_open(users=request.requester_id)
+    opened = await client.conversations_open(users=user_id)
     return payload.text(opened.data, "channel", "id")
 
 
@@ -163,6 +211,10 @@ async def _reason(client: AsyncWebClient, error: Exception) -> str:
     """What `/assign` would have said, as the plain text a workflow's activity shows."""
     if isinstance(error, UnlinkedAssignees):
         return await unlinked(client, error)
+    if isinstance(error, UnattendedRefused):
+        if error.runs_as is None:
+            return plain_text(NOBODY_ALLOWED)
+        return plain_text(RUNS_AS_NOT_ALLOWED.format(user=md.user(error.runs_as)))
     if isinstance(error, UsageError):  # without /assign's "type /assign help"
         return plain_text(error.message)
     return plain_text(describe(error))

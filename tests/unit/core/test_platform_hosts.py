@@ -64,7 +64,13 @@ def by_mention_choice(link: str, hosts: Collection[str]) -> str:
 
 
 def by_workflow_step(link: str, hosts: Collection[str]) -> str:
-    inputs = {"evaluation_id": link, "task_ids": "t1", "assignees": ["UALICE"]}
+    inputs = {
+        "evaluation_id": link,
+        "task_ids": "t1",
+        "assignees": ["UALICE"],
+        "auto_confirm": True,
+        "channel_id": "CTEAM",
+    }
     return step_request(inputs, 100, hosts).command.evaluation_id
 
 

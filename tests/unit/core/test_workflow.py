@@ -6,11 +6,29 @@ from typing import Any
 
 import pytest
 
+from bot.core.authz import AccessPolicy
 from bot.core.commands import Assign, PlatformUser, SlackUser, UsageError
 from bot.core.query import NextTasks, UnassignedTasks
-from bot.core.workflow import outputs, step_request
+from bot.core.workflow import (
+    NEEDS_AUTO_CONFIRM,
+    NEEDS_CHANNEL,
+    acting_requester,
+    outputs,
+    step_request,
+)
 
-BASE: dict[str, Any] = {"evaluation_id": "eval_1", "task_ids": "t1", "assignees": ["UALICE"]}
+PERSON: dict[str, Any] = {
+    "interactor": {"id": "ULEAD", "secret": "x"},
+    "interactivity_pointer": "p",
+}
+BASE: dict[str, Any] = {
+    "evaluation_id": "eval_1",
+    "task_ids": "t1",
+    "assignees": ["UALICE"],
+    "interactivity": PERSON,
+}
+#: A scheduled run: no `interactivity`, so it must confirm itself and name its channel.
+SCHEDULED: dict[str, Any] = {"interactivity": None, "auto_confirm": True, "channel_id": "CTEAM"}
 
 
 def request(**inputs: Any) -> Any:
@@ -105,14 +123,66 @@ def test_auto_confirm_defaults_to_false(value: object, expected: bool) -> None:
 
 
 def test_the_requester_is_the_interactor_slack_names() -> None:
-    interactivity = {"interactor": {"id": "ULEAD", "secret": "x"}, "interactivity_pointer": "p"}
-    assert request(interactivity=interactivity).requester_id == "ULEAD"
-    assert request().requester_id is None
-    assert request(interactivity={"interactor": {"id": "not a user"}}).requester_id is None
+    assert request().requester_id == "ULEAD"
+    assert request(**SCHEDULED).requester_id is None
+    bad = {"interactor": {"id": "not a user"}}
+    assert request(**{**SCHEDULED, "interactivity": bad}).requester_id is None
+
+
+@pytest.mark.parametrize(
+    ("inputs", "reason"),
+    [
+        ({"auto_confirm": False}, NEEDS_AUTO_CONFIRM),
+        ({"auto_confirm": None}, NEEDS_AUTO_CONFIRM),
+        ({"auto_confirm": False, "channel_id": ""}, NEEDS_AUTO_CONFIRM),
+        ({"channel_id": ""}, NEEDS_CHANNEL),
+        ({"channel_id": None}, NEEDS_CHANNEL),
+    ],
+)
+def test_a_run_nobody_started_needs_auto_confirm_and_a_channel(
+    inputs: dict[str, Any], reason: str
+) -> None:
+    with pytest.raises(UsageError) as raised:
+        request(**{**SCHEDULED, **inputs})
+    assert raised.value.message == reason
+    assert ("`auto_confirm`" if reason == NEEDS_AUTO_CONFIRM else "`channel_id`") in reason
+
+
+def test_a_scheduled_run_with_auto_confirm_and_a_channel_is_a_request() -> None:
+    scheduled = request(**SCHEDULED, task_ids="", query="next 20")
+    assert scheduled.requester_id is None and scheduled.auto_confirm
+    assert scheduled.channel_id == "CTEAM" and scheduled.command.query == NextTasks(count=20)
+
+
+OPEN = AccessPolicy(admins=frozenset({"UADMIN"}))
+CHANNELS = AccessPolicy(channels=frozenset({"CTEAM"}))
+USERS = AccessPolicy(users=frozenset({"ULEAD"}))
+GROUPS = AccessPolicy(groups=frozenset({"eval-leads"}))
+
+
+@pytest.mark.parametrize(
+    ("person", "runs_as", "policy", "acts_as"),
+    [
+        (True, None, USERS, "ULEAD"),  # a person is checked as themself, whatever is set
+        (True, "USERVICE", OPEN, "ULEAD"),
+        (False, "USERVICE", USERS, "USERVICE"),  # the configured user, checked like a person
+        (False, "USERVICE", OPEN, "USERVICE"),
+        (False, None, OPEN, "workflow:Fx9"),  # open to everyone: the workflow itself
+        (False, None, CHANNELS, "workflow:Fx9"),  # channels still apply, to the step's channel
+        (False, None, USERS, None),  # allowed people only and nobody to check: refused
+        (False, None, GROUPS, None),
+        (False, "", GROUPS, None),
+    ],
+)
+def test_whom_a_run_acts_as(
+    person: bool, runs_as: str | None, policy: AccessPolicy, acts_as: str | None
+) -> None:
+    run = request() if person else request(**SCHEDULED)
+    assert acting_requester(run, "Fx9", runs_as, policy) == acts_as
 
 
 def test_the_channel_is_optional() -> None:
-    assert request().channel_id is None
+    assert request().channel_id is None, "a person's run may go to their DMs"
     assert request(channel_id="C123").channel_id == "C123"
 
 
