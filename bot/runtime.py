@@ -25,12 +25,12 @@ from bot.settings import Settings
 from bot.sgp.client import SGPClient
 from bot.slack.app import build_app, web_client
 from bot.slack.deps import Deps
-from bot.slack.groups import SlackGroupDirectory
+from bot.slack.directories.groups import SlackGroupDirectory
 from bot.slack.listeners.home import HomeRefresher
-from bot.slack.publisher import SlackPublisher
-from bot.slack.reminding import SchedulingPublisher, build_reminding
+from bot.slack.reporting.publisher import SlackPublisher
+from bot.slack.reporting.reminders import SchedulingPublisher, build_reminding
+from bot.slack.reporting.workflow_step import StepPublisher, WorkflowSteps
 from bot.slack.responder import Responder
-from bot.slack.workflow_step import StepPublisher, WorkflowSteps
 from bot.store.connection import Store, open_store
 from bot.store.replies import ResponseUrlUses
 from bot.store.steps import StepTokens

@@ -24,7 +24,7 @@ from bot.metrics import Metrics, shared_default
 from bot.settings import Settings
 from bot.slack.blocks import error_blocks
 from bot.slack.deps import Deps
-from bot.slack.emails import SlackEmailDirectory
+from bot.slack.directories.emails import SlackEmailDirectory
 from bot.slack.listeners import register
 from bot.slack.shape import shape_problem
 from bot.slack.wording import describe

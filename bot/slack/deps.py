@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from bot.core.ids import DEFAULT_PLATFORM_HOSTS
 from bot.metrics import Metrics
 from bot.slack.after_ack import AfterAck
+from bot.slack.reporting.workflow_step import WorkflowSteps
 from bot.slack.responder import Responder
-from bot.slack.workflow_step import WorkflowSteps
 from bot.store.events import EventStore
 from bot.usecases import UseCases
 from bot.usecases.reminders import Reminding

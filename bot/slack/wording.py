@@ -10,7 +10,7 @@ from bot.core.commands import UsageError
 from bot.core.query import NextTasks
 from bot.sgp.errors import SGPError
 from bot.slack import mrkdwn as md
-from bot.slack.groups import is_group_id, normal_group
+from bot.slack.directories.groups import is_group_id, normal_group
 from bot.slack.ui_ids import COMMAND
 from bot.store.errors import StoreUnavailable
 from bot.usecases.refusals import (

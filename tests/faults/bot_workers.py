@@ -20,7 +20,7 @@ from bot.core.job import Job, SurfaceRef
 from bot.core.readback import read_metadata
 from bot.jobs.execute import JobExecution
 from bot.runtime import Runtime, build_runtime
-from bot.slack.publisher import SlackPublisher
+from bot.slack.reporting.publisher import SlackPublisher
 from tests.e2e.conftest import bot_settings
 from tests.e2e.processes import Fakes
 

@@ -18,7 +18,7 @@ from bot.slack.blocks.kit import (
     section_block,
 )
 from bot.slack.blocks.undo import undo_models
-from bot.slack.publication import Publication
+from bot.slack.reporting.publication import Publication
 from bot.slack.ui_ids import Action
 from bot.slack.ui_ids import Block as BlockId
 

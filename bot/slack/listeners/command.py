@@ -8,9 +8,9 @@ from bot.core.commands import parse
 from bot.core.requester import Requester
 from bot.metrics import RequestOutcome
 from bot.slack.deps import Deps
+from bot.slack.forms.opening import open_form_from_command
 from bot.slack.listener import Incoming, listener
 from bot.slack.listeners.answers import answer_command
-from bot.slack.opening import open_form_from_command
 from bot.slack.ui_ids import COMMAND
 
 

@@ -18,9 +18,9 @@ from bot.metrics import RequestOutcome
 from bot.slack import blocks
 from bot.slack.deps import Deps
 from bot.slack.listener import Incoming, listener
+from bot.slack.reporting.workflow_step import cancelled
 from bot.slack.ui_ids import Action
 from bot.slack.wording import describe
-from bot.slack.workflow_step import cancelled
 
 log = logging.getLogger(__name__)
 

@@ -65,7 +65,7 @@ async def publish_home(
 
 class HomeRefresher:
     """After a job is reported: its Home entry gets the summary's link, and everyone it
-    involves sees their Home again (the hook in `bot.slack.publisher`)."""
+    involves sees their Home again (the hook in `bot.slack.reporting.publisher`)."""
 
     def __init__(self, client: AsyncWebClient, home: Home) -> None:
         self.client = client

@@ -35,7 +35,7 @@ from bot.slack.blocks.choose import (
 from bot.slack.deps import Deps
 from bot.slack.listener import Incoming, listener
 from bot.slack.listeners.answers import answer_command
-from bot.slack.metadata import thread_parent_assignment
+from bot.slack.reporting.metadata import thread_parent_assignment
 
 log = logging.getLogger(__name__)
 

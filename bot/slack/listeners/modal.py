@@ -31,7 +31,7 @@ from bot.sgp.errors import SGPError
 from bot.slack import payload
 from bot.slack.blocks import modals
 from bot.slack.deps import Deps
-from bot.slack.files import TOO_SLOW, ids_from_file
+from bot.slack.forms.files import TOO_SLOW, ids_from_file
 from bot.slack.listener import org_wide_enterprise, outcome_of
 from bot.slack.plain import plain_text, unlinked
 from bot.slack.ui_ids import Block, Callback, Field

@@ -21,9 +21,9 @@ from bot.slack import mrkdwn as md
 from bot.slack.blocks import modals
 from bot.slack.blocks.choose import CHOICES_SHOWN, FORM_CHOICE, choice_action_pattern
 from bot.slack.deps import Deps
+from bot.slack.forms.opening import Opening, open_form
+from bot.slack.forms.reassign import reassign_from_own_message
 from bot.slack.listener import Incoming, listener
-from bot.slack.opening import Opening, open_form
-from bot.slack.reassign import reassign_from_own_message
 from bot.slack.ui_ids import Callback
 from bot.store.drafts import new_draft_key
 from bot.store.errors import StoreUnavailable

@@ -19,10 +19,10 @@ from bot.metrics import RequestOutcome
 from bot.slack import blocks
 from bot.slack import mrkdwn as md
 from bot.slack.deps import Deps
+from bot.slack.forms.opening import Opening
+from bot.slack.forms.reassign import open_or_refuse
 from bot.slack.listener import Handler, Incoming, listener
 from bot.slack.listeners.summary import SummaryMessage
-from bot.slack.opening import Opening
-from bot.slack.reassign import open_or_refuse
 from bot.slack.ui_ids import Action
 from bot.usecases.reminders import Reminding
 

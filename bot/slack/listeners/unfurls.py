@@ -29,9 +29,9 @@ from bot.slack.blocks.kit import (
     section_block,
 )
 from bot.slack.deps import Deps
+from bot.slack.forms.opening import Opening
+from bot.slack.forms.reassign import open_or_refuse
 from bot.slack.listener import Incoming, listener
-from bot.slack.opening import Opening
-from bot.slack.reassign import open_or_refuse
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ and go through the same use case as `/assign` (`Assigning.prepare` and `submit`:
 audit, metrics). Without `auto_confirm` the person who ran the workflow gets the usual preview,
 ephemeral, in the step's channel; its Confirm queues the job, its Cancel fails the step. With
 `auto_confirm` the job is queued at once. The job completes the step when it reports
-(`bot.slack.workflow_step.StepPublisher`). Anything refused fails the step at once, with
+(`bot.slack.reporting.workflow_step.StepPublisher`). Anything refused fails the step at once, with
 the words `/assign` would have said, as plain text.
 
 A run nobody started (a schedule) acts as `ASSIGN_WORKFLOW_RUNS_AS` or, where `/assign` is
@@ -41,8 +41,8 @@ from bot.slack import mrkdwn as md
 from bot.slack.deps import Deps
 from bot.slack.listener import ANSWERED, org_wide_enterprise, outcome_of
 from bot.slack.plain import plain_text, unlinked
+from bot.slack.reporting.workflow_step import WorkflowSteps
 from bot.slack.wording import describe
-from bot.slack.workflow_step import WorkflowSteps
 from bot.usecases.refusals import NotAllowed, ServiceError, UnlinkedAssignees
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.emails import SlackEmailDirectory
+from bot.slack.directories.emails import SlackEmailDirectory
 
 
 class StubClient:

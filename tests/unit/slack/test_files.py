@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.form import FieldProblem
 from bot.core.idfile import MAX_FILE_BYTES
-from bot.slack.files import UNREADABLE, ids_from_file
+from bot.slack.forms.files import UNREADABLE, ids_from_file
 
 CLIENT = AsyncWebClient(token="xoxb-secret", base_url="https://slack.com/api/")
 

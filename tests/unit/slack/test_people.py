@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.slack.people import zone_from
+from bot.slack.directories.timezones import zone_from
 
 SUMMER = datetime(2025, 7, 1, 12, tzinfo=UTC)
 

@@ -22,7 +22,7 @@ from bot.core.tasks import AssignedTask, ChunkError, ChunkResult
 from bot.sgp.errors import SGPError
 from bot.slack import blocks
 from bot.slack.blocks import modals
-from bot.slack.publication import Publication
+from bot.slack.reporting.publication import Publication
 from bot.slack.wording import describe
 from tests.unit.slack.block_kit import assert_valid_message, assert_valid_view
 

@@ -12,7 +12,7 @@ from bot.core.outcome import summarize
 from bot.core.tasks import ChunkResult
 from bot.slack import blocks
 from bot.slack.blocks import modals
-from bot.slack.publication import Publication
+from bot.slack.reporting.publication import Publication
 from bot.slack.ui_ids import Block, Callback, Field
 from tests.unit.factories import confirmation, task
 from tests.unit.slack.block_kit import assert_valid_view

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.core.outcome import summarize
 from bot.core.tasks import ChunkError, ChunkResult
 from bot.slack import blocks
-from bot.slack.publication import Publication
+from bot.slack.reporting.publication import Publication
 from tests.unit.factories import confirmation, task
 from tests.unit.slack.block_kit import assert_valid_message
 from tests.unit.slack.blocks.summaries import full_summary

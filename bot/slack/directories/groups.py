@@ -15,7 +15,7 @@ from typing import Final
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.failures import SLACK_FAILURES
+from bot.slack.directories.failures import SLACK_FAILURES
 from bot.store.cache import Cache
 from bot.usecases.ports import GroupsUnavailable
 

@@ -8,7 +8,7 @@ token Slack gave the step (`bot_access_token`) is kept in the store apart from t
 timed out or was cancelled) is logged and not tried again.
 
 `StepPublisher` wraps the jobs' Slack publisher: a job whose confirmation carries a step
-completes it after reporting as usual, so `bot.slack.publisher` needs no change.
+completes it after reporting as usual, so `bot.slack.reporting.publisher` needs no change.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from bot.core.outcome import Summary
 from bot.core.workflow import StepRef, outputs
 from bot.logs import forget_redaction, install_redaction
 from bot.slack.blocks.kit import problem_lines
-from bot.slack.failures import SLACK_FAILURES
+from bot.slack.directories.failures import SLACK_FAILURES
 from bot.slack.plain import plain_text
 from bot.store.errors import StoreUnavailable
 from bot.store.steps import StepTokens

@@ -4,7 +4,7 @@ Progress and the final word go to the requester's surface (their ephemeral messa
 the outcome goes to the channel: summary, details in its thread, a DM to each assignee.
 
 With `steps` (the job's records), each of those is recorded as done once Slack took it, so a
-worker that takes the job over does only what is left (`bot.slack.report.Ledger`).
+worker that takes the job over does only what is left (`bot.slack.reporting.summary.Ledger`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,15 @@ from bot.core.outcome import Summary
 from bot.core.readback import assignment_of, build_metadata
 from bot.slack import blocks
 from bot.slack.listeners.home import HomeRefresher
-from bot.slack.report import Ledger, Reporter
+from bot.slack.reporting.summary import Ledger, Reporter
+from bot.slack.reporting.surfaces import (
+    AnySurface,
+    Fallback,
+    Progress,
+    ResponseUrlSurface,
+    surface_for,
+)
 from bot.slack.responder import Responder
-from bot.slack.surfaces import AnySurface, Fallback, Progress, ResponseUrlSurface, surface_for
 
 LOST = (
     "I lost track of your request to assign {tasks} tasks of {evaluation}: the bot's store was "

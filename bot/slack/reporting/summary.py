@@ -21,8 +21,8 @@ from bot.core.outcome import Summary
 from bot.core.readback import Part, assignment_of, build_metadata
 from bot.slack import blocks
 from bot.slack import mrkdwn as md
-from bot.slack.metadata import find_job_message
-from bot.slack.publication import Publication
+from bot.slack.reporting.metadata import find_job_message
+from bot.slack.reporting.publication import Publication
 
 log = logging.getLogger(__name__)
 

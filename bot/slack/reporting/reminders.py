@@ -15,8 +15,8 @@ from bot.core.outcome import Summary
 from bot.core.reminders import Digest, StalledWork
 from bot.settings import Settings
 from bot.slack.blocks import reminders as blocks
-from bot.slack.failures import SLACK_FAILURES
-from bot.slack.people import SlackTimeZones
+from bot.slack.directories.failures import SLACK_FAILURES
+from bot.slack.directories.timezones import SlackTimeZones
 from bot.store.connection import Store
 from bot.usecases.access import Access
 from bot.usecases.ports import Platform, Publisher

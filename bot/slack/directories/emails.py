@@ -13,7 +13,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.failures import SLACK_FAILURES
+from bot.slack.directories.failures import SLACK_FAILURES
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.failures import SLACK_FAILURES
+from bot.slack.directories.failures import SLACK_FAILURES
 from bot.store.cache import Cache
 from bot.store.errors import StoreUnavailable
 

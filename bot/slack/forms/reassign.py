@@ -16,9 +16,9 @@ from bot.metrics import RequestOutcome
 from bot.slack import blocks, payload
 from bot.slack import mrkdwn as md
 from bot.slack.deps import Deps
+from bot.slack.forms.opening import Opening, open_form
 from bot.slack.listener import Incoming
-from bot.slack.metadata import assignment_on
-from bot.slack.opening import Opening, open_form
+from bot.slack.reporting.metadata import assignment_on
 
 log = logging.getLogger(__name__)
 
