@@ -70,10 +70,14 @@ def test_a_command_confirmed_posts_the_summary_and_its_thread(playground: BotPro
         flags=re.DOTALL,
     )
     act(url, "click", **{"as": lead, "ts": ts, "action_id": "assign_confirm", "value": token})
-    shown = wait_until(
-        lambda: "1 reply" in (page := panes(url)["conversation"]) and page, what="the summary"
-    )
-    assert "assigned 10 of 10 tasks" in shown and "Assigned 10 of 10 tasks" in shown
+    def summary_and_result() -> str | None:
+        # The summary's thread is posted before the requester's own result: wait for both.
+        page = panes(url)["conversation"]
+        done = "1 reply" in page and "Assigned 10 of 10 tasks" in page
+        return page if done else None
+
+    shown = wait_until(summary_and_result, what="the summary and the requester's result")
+    assert "assigned 10 of 10 tasks" in shown
     [summary_ts] = re.findall(r'data-thread="([^"]+)">1 reply', shown)
     thread = panes(url, thread=summary_ts)["thread-messages"]
     assert thread.count("</code> assigned") >= 10
