@@ -182,7 +182,7 @@ class Settings(PlatformSettings):
     )
     thread_csv_threshold: int = Field(default=200, ge=1, alias="ASSIGN_THREAD_CSV_THRESHOLD")
     worker_in_web: bool = Field(default=True, alias="ASSIGN_WORKER_IN_WEB")
-    worker_jobs: int = Field(default=2, ge=1, le=32, alias="ASSIGN_WORKER_JOBS")
+    worker_jobs: int = Field(default=8, ge=1, le=32, alias="ASSIGN_WORKER_JOBS")
     worker_lease_seconds: int = Field(default=30, ge=5, le=600, alias="ASSIGN_WORKER_LEASE_SECONDS")
     # Reminders (bot.usecases.reminders): hours before the earliest expiry; 0 turns them off.
     remind_before_hours: float = Field(

@@ -8,6 +8,7 @@ repeats `task_ids`. A 500-task chunk shrinks from about 80 KB of JSON to about 8
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Final
 
 from bot.core.tasks import AssignedTask, ChunkError, ChunkResult
@@ -31,19 +32,28 @@ def encode_chunk(result: ChunkResult) -> dict[str, Any]:
 
 
 def _columns(result: ChunkResult) -> dict[str, Any]:
-    """{"n": count, "same": {field: value}, "each": {field: [values]}}; ids may be implied."""
-    dumped = [task.model_dump(mode="json") for task in result.tasks]
+    """{"n": count, "same": {field: value}, "each": {field: [values]}}; ids may be implied.
+
+    Read straight from the tasks' attributes, field by field: a column of 500 equal values
+    is compared, not dumped 500 times (a third of a chunk's bookkeeping, measured).
+    """
+    tasks = result.tasks
     same: dict[str, Any] = {}
     each: dict[str, list[Any]] = {}
     for field in _FIELDS:
-        values = [task[field] for task in dumped]
+        values = [getattr(task, field) for task in tasks]
         if field == "id" and tuple(values) == result.task_ids:
             continue  # the platform answered every id, in order: the ids are task_ids
-        if all(value == values[0] for value in values):
-            same[field] = values[0]
+        if values.count(values[0]) == len(values):
+            same[field] = _json(values[0])
         else:
-            each[field] = values
-    return {"n": len(dumped), "same": same, "each": each}
+            each[field] = [_json(value) for value in values]
+    return {"n": len(tasks), "same": same, "each": each}
+
+
+def _json(value: Any) -> Any:
+    """A field's value as JSON holds it: enums are str already, a datetime is ISO 8601."""
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def decode_chunk(raw: dict[str, Any]) -> ChunkResult:

@@ -94,6 +94,12 @@ class JobRecords:
         raw = await self._call(lambda: self._redis.hgetall(self._job_key(job_id, "chunks")))
         return {int(index): json.loads(value) for index, value in raw.items()}
 
+    async def recorded_chunk(self, job_id: str, index: int) -> dict[str, Any] | None:
+        """One chunk's record: a 200-chunk job reads its own, not every record, per chunk."""
+        key = self._job_key(job_id, "chunks")
+        raw = await self._call(lambda: self._redis.hget(key, str(index)))
+        return None if raw is None else json.loads(raw)
+
     async def lock_chunk(self, job_id: str, index: int, owner: str, lease_ms: int) -> bool:
         """Not re-entrant: two tries of one chunk by one worker must not both send it."""
         key = self._job_key(job_id, "lock", str(index))

@@ -4,8 +4,9 @@ Each chunk's result is recorded in Redis as soon as it arrives; a worker that ta
 reads those records and sends only what is missing. A per-chunk lock keeps two workers that both
 hold the job (a paused one and its successor) from sending the same chunk at the same time.
 
-Chunks go out `concurrency` at a time. A 401 or 403 stops the job: the chunks not yet sent are
-recorded as failed (so "Retry failed" can send them once the key is fixed) without being sent.
+Chunks go out `concurrency` at a time, and only twice that many are open at once (a 100,000-id
+job does not hold 200 chunk locks while it waits). A 401 or 403 stops the job: the chunks not yet
+sent are recorded as failed (so "Retry failed" can send them once the key is fixed) unsent.
 An answer that was null or lost is checked by reading the tasks back (`reconcile`). The
 platform's `Retry-After` is honoured however long it is, and progress hears of each wait.
 """
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from bot.core.confirmation import Confirmation
 from bot.core.job import Job
@@ -24,12 +26,14 @@ from bot.core.tasks import ChunkError, ChunkResult
 from bot.jobs.codec import decode_chunk, encode_chunk
 from bot.jobs.reconcile import checked
 from bot.jobs.records import JobRecords
+from bot.sgp.gate import lane
 from bot.sgp.retry import WaitNotice, patience
 from bot.usecases.ports import Platform
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], Awaitable[None]]
+T = TypeVar("T")
 
 
 class Gate:
@@ -56,6 +60,10 @@ class Gate:
             return result
 
 
+#: Chunks a job keeps open (locked, sent or waiting for a slot) per platform slot: two, so the
+#: next request of a slot is already waiting while the last answer is checked and recorded.
+OPEN_PER_SLOT = 2
+
 #: How often a worker waiting on another worker's chunk looks again.
 LOCK_POLL_SECONDS = 0.25
 
@@ -71,8 +79,12 @@ class JobRunner:
         self, job: Job, on_progress: Progress | None = None, on_wait: WaitNotice | None = None
     ) -> Summary:
         """The job's summary; `on_wait(seconds, why)` hears of each wait the platform asks for."""
-        with patience(on_wait=on_wait or _log_wait(job)):
-            return await self._run(job, on_progress)
+        token = lane.set(job.id)  # the platform's slots go round the running jobs in turn
+        try:
+            with patience(on_wait=on_wait or _log_wait(job)):
+                return await self._run(job, on_progress)
+        finally:
+            lane.reset(token)
 
     async def _run(self, job: Job, on_progress: Progress | None) -> Summary:
         confirmation = job.confirmation
@@ -101,9 +113,8 @@ class JobRunner:
                 if on_progress is not None:
                     await _quietly(on_progress(done, total))
 
-        await asyncio.gather(
-            *(one(index, share, ids) for index, share, ids in chunks if index not in results)
-        )
+        todo = [(index, share, ids) for index, share, ids in chunks if index not in results]
+        await _at_most(OPEN_PER_SLOT * self.sgp.concurrency, todo, lambda chunk: one(*chunk))
         per_share: list[list[ChunkResult]] = [[] for _ in shares]
         for index, share_index, _ in chunks:
             per_share[share_index].append(results[index])
@@ -114,12 +125,12 @@ class JobRunner:
     ) -> ChunkResult:
         while not await self.records.lock_chunk(job.id, index, self.owner, self.lease_ms):
             # Another worker is sending this chunk: wait for its record, or for its lock to lapse.
-            recorded = (await self.records.recorded_chunks(job.id)).get(index)
+            recorded = await self.records.recorded_chunk(job.id, index)
             if recorded is not None:
                 return decode_chunk(recorded)
             await asyncio.sleep(LOCK_POLL_SECONDS)
         try:
-            recorded = (await self.records.recorded_chunks(job.id)).get(index)
+            recorded = await self.records.recorded_chunk(job.id, index)
             if recorded is not None:  # finished by the other worker just before we locked
                 return decode_chunk(recorded)
             evaluation_id = job.confirmation.evaluation_id
@@ -165,6 +176,20 @@ async def assign_all(
     for (_, share, _), result in zip(chunks, results, strict=True):
         per_share[share].append(result)
     return per_share
+
+
+async def _at_most(
+    limit: int, items: Sequence[T], run: Callable[[T], Awaitable[None]]
+) -> None:
+    """`run` each item, `limit` at a time, in order of items: only that many chunks of a job
+    are open (locked, waiting on the platform's slots) at once, not all 200 of 100,000 ids."""
+    pending = iter(items)
+
+    async def drain() -> None:
+        for item in pending:
+            await run(item)
+
+    await asyncio.gather(*(drain() for _ in range(min(limit, len(items)))))
 
 
 def _log_wait(job: Job) -> WaitNotice:

@@ -1,7 +1,11 @@
 """The worker loop: take jobs from the stream, keep their leases, stop cleanly on SIGTERM.
 
 Several workers (in the web processes or on their own) share one Redis; whichever claims a job
-runs it. A worker that stops hands its unfinished jobs back so another takes them at once; one
+runs it. A worker runs several jobs at once (`max_jobs`, more than the platform's slots): a job
+confirmed while big ones run starts at once, and the client hands the platform's slots to the
+running jobs in turn (`bot.sgp.gate`), so its chunks do not queue behind theirs.
+
+A worker that stops hands its unfinished jobs back so another takes them at once; one
 that dies leaves them to be taken over when their lease runs out.
 
 Never silently stuck: a lost stream or group is recreated (`JobQueue`), any other error is
@@ -51,7 +55,7 @@ class Worker:
         consumer: str | None = None,
         lease_ms: int = 30_000,
         block_ms: int = 1_000,
-        max_jobs: int = 2,
+        max_jobs: int = 8,
         give_up: Callable[[Job], Awaitable[None]] | None = None,
     ) -> None:
         self.jobs = jobs

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TypeVar
@@ -277,32 +278,75 @@ class SGPClient:
         page_size: int,
         evaluation_id: str | None,
     ) -> AsyncIterator[list[ItemT]]:
-        """Each page's items from page 1, until total_item_count is reached or a page is empty.
+        """Each page's items from page 1, in order, until total_item_count is reached or a page
+        is empty.
 
-        Without a count, a page shorter than asked is the last. At most MAX_PAGES pages: a
-        platform that keeps answering full pages cannot keep the bot in a loop, and the cut is
-        logged.
+        Once page 1 tells the count, the pages it implies are read `concurrency` at a time
+        ahead of the caller (50 pages of a 50,000-task evaluation take a quarter of the time),
+        still handed over one by one and in order, so at most that many pages are held. Without
+        a count, pages are read one after another and a page shorter than asked is the last.
+        At most MAX_PAGES pages: a platform that keeps answering full pages cannot keep the bot
+        in a loop, and the cut is logged.
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be 1 to {MAX_PAGE_SIZE}")
-        read = 0
-        for page_number in range(1, MAX_PAGES + 1):
-            query = {**params, "page": page_number, "limit": page_size}
-            response, attempts = await self._transport.request(
-                "GET", path, params=query, evaluation_id=evaluation_id
-            )
-            try:
-                page = adapter.validate_json(response.content)
-            except ValidationError:
-                try:  # the same parse from the decoded body, to say what is wrong in words
-                    page = adapter.validate_python(json_body(response, attempts))
-                except ValidationError as err:
-                    raise UnexpectedResponseError(first_problem(err), attempts=attempts) from err
-            read += len(page.items)
-            yield page.items
-            if _last_page(page, read, page_size):
-                return
-        logger.warning("SGP GET %s: stopped after %d pages of %d", path, MAX_PAGES, page_size)
+        first = await self._page(path, adapter, params, 1, page_size, evaluation_id)
+        read = len(first.items)
+        yield first.items
+        if _last_page(first, read, page_size):
+            return
+        expected = _expected_pages(first)
+        ahead: deque[asyncio.Task[Page[ItemT]]] = deque()
+        upcoming = 2
+        try:
+            for _ in range(2, MAX_PAGES + 1):
+                while upcoming <= MAX_PAGES and (
+                    not ahead or (upcoming <= expected and len(ahead) < self.concurrency)
+                ):
+                    reading = self._page(path, adapter, params, upcoming, page_size, evaluation_id)
+                    ahead.append(asyncio.ensure_future(reading))
+                    upcoming += 1
+                page = await ahead.popleft()
+                read += len(page.items)
+                yield page.items
+                if _last_page(page, read, page_size):
+                    return
+            logger.warning("SGP GET %s: stopped after %d pages of %d", path, MAX_PAGES, page_size)
+        finally:
+            for task in ahead:
+                task.cancel()
+            await asyncio.gather(*ahead, return_exceptions=True)
+
+    async def _page(
+        self,
+        path: str,
+        adapter: TypeAdapter[Page[ItemT]],
+        params: Mapping[str, str | int],
+        page_number: int,
+        page_size: int,
+        evaluation_id: str | None,
+    ) -> Page[ItemT]:
+        """One page of a listing, parsed straight from the bytes; errors explained in words."""
+        query = {**params, "page": page_number, "limit": page_size}
+        response, attempts = await self._transport.request(
+            "GET", path, params=query, evaluation_id=evaluation_id
+        )
+        try:
+            return adapter.validate_json(response.content)
+        except ValidationError:
+            pass  # the same parse from the decoded body, to say what is wrong in words
+        try:
+            return adapter.validate_python(json_body(response, attempts))
+        except ValidationError as err:
+            raise UnexpectedResponseError(first_problem(err), attempts=attempts) from err
+
+
+def _expected_pages(first: Page[ItemT]) -> int:
+    """How many pages the count on page 1 implies at the size the platform really serves
+    (it may cap `limit` lower); 1 without a count: nothing is read ahead."""
+    if first.total_item_count is None or not first.items:
+        return 1
+    return -(-first.total_item_count // len(first.items))
 
 
 def _last_page(page: Page[ItemT], read: int, page_size: int) -> bool:

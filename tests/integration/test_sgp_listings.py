@@ -149,8 +149,37 @@ async def test_tasks_are_read_across_pages_in_the_platforms_order(
     assert [t.id for t in tasks] == ids
     assert all(t.status == TaskStatus.PENDING and t.assignee_id is None for t in tasks)
     calls = fake.listing_calls("test-case-results")
-    assert [c.query["page"] for c in calls] == ["1", "2", "3"]
+    assert sorted(c.query["page"] for c in calls) == ["1", "2", "3"]  # 2 and 3 read together
     assert all(c.query["view"] == "Task" for c in calls)
+
+
+async def test_the_pages_a_count_implies_are_read_ahead_together_and_handed_over_in_order(
+    fake: FakeSGP, client: SGPClient
+) -> None:
+    ids = [f"t{i:02d}" for i in range(40)]
+    fake.add_tasks(EVAL, ids)
+    fake.latency_per_request = 0.05
+
+    pages = [[t.id for t in page] async for page in client.evaluation_task_pages(EVAL, page_size=4)]
+
+    assert pages == [ids[i : i + 4] for i in range(0, 40, 4)]
+    assert len(fake.listing_calls("test-case-results")) == 10  # none past the count
+    assert 1 < fake.max_in_flight <= client.concurrency
+
+
+async def test_a_reader_that_stops_early_leaves_the_rest_of_the_evaluation_unread(
+    fake: FakeSGP, client: SGPClient
+) -> None:
+    fake.add_tasks(EVAL, [f"t{i:02d}" for i in range(80)])
+    fake.latency_per_request = 0.05
+    pages = client.evaluation_task_pages(EVAL, page_size=4)  # 20 pages
+
+    assert len(await anext(pages)) == 4
+    assert len(await anext(pages)) == 4
+    await pages.aclose()
+
+    # page 1, then at most `concurrency` pages ahead of the one handed over
+    assert len(fake.listing_calls("test-case-results")) <= 2 + client.concurrency
 
 
 async def test_assignees_are_user_objects_or_bare_ids(fake: FakeSGP, client: SGPClient) -> None:
