@@ -28,12 +28,15 @@ HOME_BLOCK_LIMIT: Final = 100
 #: Blocks a page may hold besides the paging buttons and the page's header.
 PAGE_BLOCKS: Final = HOME_BLOCK_LIMIT - 4
 
-JobState = Literal["assigned", "partial", "failed"]
+JobState = Literal["queued", "given_up", "assigned", "partial", "failed"]
+#: Where a job is: waiting for (or with) a worker, reported, or abandoned after its retries.
+JobPhase = Literal["queued", "done", "given_up"]
 _PERMALINK_TS: Final = re.compile(r"/p(\d{10})(\d{6})(?:[?#]|$)")
 
 
 class JobEntry(BaseModel):
-    """One finished job as the Home lists it (kept per person involved, as long as the job)."""
+    """One job as the Home lists it (kept per person involved, as long as the job): listed
+    for its requester when submitted, replaced by the outcome when it finishes."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -44,6 +47,7 @@ class JobEntry(BaseModel):
     #: The thread the request was made in; the summary is a reply there when set.
     thread_ts: str | None = None
     evaluation_id: str
+    #: When it finished; for a job not finished yet, when it was submitted.
     finished_at: datetime
     requested: int
     assigned: int
@@ -51,9 +55,13 @@ class JobEntry(BaseModel):
     undo_id: str | None = None
     permalink: str | None = None
     assignees: tuple[AuditedShare, ...] = ()
+    #: Entries written before phases existed were all finished ones.
+    phase: JobPhase = "done"
 
     @property
     def state(self) -> JobState:
+        if self.phase != "done":
+            return self.phase
         if self.failed == 0:
             return "assigned"
         return "partial" if self.assigned > 0 else "failed"
@@ -92,6 +100,33 @@ def job_entry(job: Job, summary: Summary, undo_id: str | None, at: datetime) -> 
                 assigned=share.assigned,
             )
             for share in summary.shares
+        ),
+    )
+
+
+def unfinished_entry(job: Job, phase: JobPhase = "queued") -> JobEntry:
+    """A job not finished (queued or running, or given up): what was asked, nothing counted."""
+    confirmation = job.confirmation
+    return JobEntry(
+        job_id=job.id,
+        team_id=confirmation.team_id,
+        requester_id=confirmation.requester_id,
+        channel_id=confirmation.channel_id,
+        thread_ts=confirmation.thread_ts,
+        evaluation_id=confirmation.evaluation_id,
+        finished_at=job.created_at,
+        requested=confirmation.task_count,
+        assigned=0,
+        failed=0,
+        phase=phase,
+        assignees=tuple(
+            AuditedShare(
+                platform_user_id=share.assignee.platform_user_id,
+                slack_user_id=share.assignee.slack_user_id,
+                requested=len(share.task_ids),
+                assigned=0,
+            )
+            for share in confirmation.shares
         ),
     )
 
@@ -164,6 +199,10 @@ class JobView:
     entry: JobEntry
     #: The job's Undo snapshot is still there to take.
     undo_available: bool = False
+    #: Its failed tasks may still be retried (nobody pressed Retry failed yet).
+    retry_available: bool = False
+    #: Tasks a queued job has sent so far (None: not known, or none yet).
+    done: int | None = None
 
 
 @dataclass(frozen=True)

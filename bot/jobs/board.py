@@ -44,3 +44,12 @@ class Jobs:
 
     async def claim_retry(self, job_id: str) -> bool:
         return await self.records.claim_retry(job_id)
+
+    async def retry_claimed(self, job_id: str) -> bool:
+        """Retry failed was used already: the Home stops offering it."""
+        return await self.records.retried(job_id)
+
+    async def tasks_done(self, job_id: str) -> int:
+        """Tasks of the job's chunks answered so far (one hash read): a running job's progress."""
+        chunks = (await self.records.recorded_chunks(job_id)).values()
+        return sum(len(record.get("task_ids", ())) for record in chunks)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Final
 
 from bot.core.job import Job
@@ -17,6 +18,7 @@ from bot.core.outcome import Summary
 from bot.jobs.records import JobRecords
 from bot.jobs.runner import JobRunner
 from bot.metrics import Metrics
+from bot.sgp.retry import WaitNotice
 from bot.store.errors import StoreUnavailable
 from bot.usecases.audit import Auditing
 from bot.usecases.home import Home
@@ -65,7 +67,9 @@ class JobExecution:
             log.info("job %s: taking over (delivery %d)", job.id, deliveries)
         try:
             undo_id = await self._snapshot(job)
-            summary = await self.runner.run(job, self.publisher.progress(job))
+            progress = self.publisher.progress(job)
+            waits = _logged(job, self.publisher.waiting(job))
+            summary = await self.runner.run(job, progress, on_wait=waits)
             await self._report(job, summary, undo_id)
         except Exception:
             self.metrics.job_errored()
@@ -173,4 +177,18 @@ class JobExecution:
     async def give_up(self, job: Job) -> None:
         """The job kept failing: tell the requester rather than leave "Assigning..." forever."""
         self.metrics.job_given_up()
+        if self.home is not None:
+            await self.home.job_given_up(job)
         await self.publisher.give_up(job, CRASHED)
+
+
+def _logged(job: Job, tell: Callable[[float, str], Awaitable[None]]) -> WaitNotice:
+    """Each wait the platform asks for, logged, then shown to the requester (`Publisher`)."""
+
+    async def waiting(seconds: float, why: str) -> None:
+        log.info(
+            "job %s: the platform answered %s; waiting %.1f s before retrying", job.id, why, seconds
+        )
+        await tell(seconds, why)
+
+    return waiting

@@ -178,3 +178,8 @@ class JobRecords:
                 )
             )
         )
+
+    async def retried(self, job_id: str) -> bool:
+        """Whether Retry failed was pressed for the job already (read, never claimed)."""
+        key = self._job_key(job_id, "retried")
+        return bool(await self._call(lambda: self._redis.exists(key)))

@@ -1,7 +1,8 @@
 """The App Home's per-person index: the jobs that involved someone, the task ids the bot gave
 them per evaluation, the previews waiting for their Confirm, and a short cache of their tasks.
 
-Written when a job finishes (and a preview is made), read when a Home is published. Everything
+Written when a job is submitted, again when it finishes (and when a preview is made), read
+when a Home is published. Everything
 expires with the job records (7 days); a person's list keeps only their newest jobs.
 """
 
@@ -50,6 +51,25 @@ class HomeIndex:
                     pipe.sadd(tasks, *task_ids)
                     pipe.expire(tasks, KEPT_SECONDS)
                     pipe.delete(self._person("cache", entry.team_id, user))
+                await pipe.execute()
+
+    async def add_unfinished(self, entry: JobEntry) -> None:
+        """A job not finished, under its requester. A queued one never replaces what is there
+        (a fast worker may have finished it already); a given-up one does."""
+        queued = entry.phase == "queued"
+        at = entry.finished_at.timestamp()
+        with unavailable_on_connection_error():
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.set(
+                    self._key("home", "job", entry.job_id),
+                    entry.model_dump_json(),
+                    ex=KEPT_SECONDS,
+                    nx=queued,
+                )
+                jobs = self._person("jobs", entry.team_id, entry.requester_id)
+                pipe.zadd(jobs, {entry.job_id: at}, nx=queued)
+                pipe.zremrangebyrank(jobs, 0, -JOBS_KEPT - 1)
+                pipe.expire(jobs, KEPT_SECONDS)
                 await pipe.execute()
 
     @staticmethod

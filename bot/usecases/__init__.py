@@ -99,6 +99,7 @@ def build_usecases(
         undo=store.undo,
         evaluations=evaluations,
         clock=clock,
+        jobs=jobs,
         app_host=link_host(hosts),
     )
     return UseCases(access, people, assigning, undo, audit, metrics, evaluations, home)

@@ -26,7 +26,7 @@ from bot.store.confirmations import ConfirmationStore, is_token_shaped
 from bot.store.drafts import DraftStore
 from bot.store.home import HomeIndex
 from bot.usecases.access import Access
-from bot.usecases.home import list_preview
+from bot.usecases.home import list_job, list_preview
 from bot.usecases.listing import kept_listing, kept_within
 from bot.usecases.people import People
 from bot.usecases.ports import JobBoard, Platform
@@ -212,6 +212,8 @@ class Assigning:
         )
         await self.jobs.enqueue(job)
         self.metrics.job_enqueued()
+        if self.home is not None:  # on the requester's App Home as queued until it finishes
+            await list_job(self.home, job)
         log.info(
             "job %s queued: evaluation=%s requester=%s tasks=%d",
             job.id,
@@ -222,9 +224,10 @@ class Assigning:
         return job
 
     async def retry_failed(
-        self, job_id: str, actor_id: str, channel_id: str, thread_ts: str
+        self, job_id: str, actor_id: str, channel_id: str, thread_ts: str | None
     ) -> Job:
-        """A new job for the tasks whose requests failed, reporting into the summary's thread."""
+        """A new job for the tasks whose requests failed, reporting into the summary's thread
+        (`thread_ts` None: there is no summary; where the first job reported)."""
         job = await self.jobs.job(job_id) if is_token_shaped(job_id) else None
         if job is None:
             raise RetryGone(already=False)
@@ -244,7 +247,7 @@ class Assigning:
             update={
                 "requester_id": actor_id,
                 "channel_id": channel_id,
-                "thread_ts": thread_ts,
+                "thread_ts": job.confirmation.thread_ts if thread_ts is None else thread_ts,
                 "response_url": None,
                 "shares": shares,
                 "duplicates_dropped": 0,

@@ -2,7 +2,8 @@
 leave (`bot.store.home`) and what the platform says now.
 
 An annotator sees the open tasks the bot gave them, by evaluation, read from each evaluation's
-listing and cached briefly; a lead also sees their recent jobs, their previews waiting for a
+listing and cached briefly; a lead also sees their recent jobs (queued, running, done or given
+up), their previews waiting for a
 Confirm, and the evaluations they assigned in, with progress (`GET /v4/evaluations/{id}`).
 """
 
@@ -26,6 +27,7 @@ from bot.core.home import (
     assigned_ids,
     job_entry,
     open_tasks,
+    unfinished_entry,
 )
 from bot.core.job import Job
 from bot.core.outcome import Summary
@@ -37,7 +39,7 @@ from bot.store.home import JOBS_KEPT, HomeIndex
 from bot.store.undo import UndoStore
 from bot.usecases.evaluations import Evaluations
 from bot.usecases.listing import listing_within
-from bot.usecases.ports import Platform
+from bot.usecases.ports import JobBoard, Platform
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ class Home:
         undo: UndoStore,
         evaluations: Evaluations,
         clock: Callable[[], datetime],
+        jobs: JobBoard | None = None,
         app_host: str = DEFAULT_APP_HOST,
         tasks_seconds: int = TASKS_SECONDS,
         listing_seconds: float = LISTING_SECONDS,
@@ -70,6 +73,7 @@ class Home:
         self.undo = undo
         self.evaluations = evaluations
         self.clock = clock
+        self.jobs = jobs
         self.app_host = app_host
         self.tasks_seconds = tasks_seconds
         self.listing_seconds = listing_seconds
@@ -83,6 +87,13 @@ class Home:
             await self.index.add_job(entry, assigned_ids(summary))
         except StoreUnavailable:
             log.warning("could not index job %s for the App Home", job.id)
+
+    async def job_given_up(self, job: Job) -> None:
+        """The job stopped without a summary: its requester's Home says so."""
+        try:
+            await self.index.add_unfinished(unfinished_entry(job, "given_up"))
+        except StoreUnavailable:
+            log.warning("could not mark job %s given up on the App Home", job.id)
 
     async def job_published(self, job_id: str, permalink: str | None) -> tuple[str, ...]:
         """Keep the summary's link; the Slack users whose Home should be published again."""
@@ -152,13 +163,21 @@ class Home:
         return EvaluationTasks(evaluation_id, open_tasks(listed, platform_ids, given))
 
     async def _jobs(self, entries: Sequence[JobEntry]) -> tuple[JobView, ...]:
-        views = []
-        for entry in entries:
-            available = (
-                bool(entry.undo_id) and await self.undo.peek(entry.undo_id or "") is not None
-            )
-            views.append(JobView(entry, undo_available=available))
-        return tuple(views)
+        return tuple(await asyncio.gather(*(self._job(entry) for entry in entries)))
+
+    async def _job(self, entry: JobEntry) -> JobView:
+        """A job with what its buttons and state need: Undo still kept, Retry not yet used,
+        and for a queued one the tasks sent so far (read from its chunk records)."""
+        undo = bool(entry.undo_id) and await self.undo.peek(entry.undo_id or "") is not None
+        retry, done = False, None
+        try:
+            if entry.failed and entry.phase == "done" and self.jobs is not None:
+                retry = not await self.jobs.retry_claimed(entry.job_id)
+            if entry.phase == "queued" and self.jobs is not None:
+                done = await self.jobs.tasks_done(entry.job_id) or None
+        except StoreUnavailable:
+            log.info("no job state of %s for the App Home", entry.job_id)
+        return JobView(entry, undo_available=undo, retry_available=retry, done=done)
 
     async def _pending(self, team_id: str, user_id: str, now: datetime) -> tuple[PendingView, ...]:
         tokens = await self.index.pending(team_id, user_id, now)
@@ -212,3 +231,11 @@ async def list_preview(index: HomeIndex, confirmation: Confirmation, token: str)
         )
     except StoreUnavailable:
         log.warning("could not list a preview on its requester's App Home")
+
+
+async def list_job(index: HomeIndex, job: Job) -> None:
+    """A submitted job is on its requester's Home at once, as queued (best effort)."""
+    try:
+        await index.add_unfinished(unfinished_entry(job))
+    except StoreUnavailable:
+        log.warning("could not list job %s on its requester's App Home", job.id)

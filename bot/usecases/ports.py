@@ -99,12 +99,21 @@ class JobBoard(Protocol):
 
     async def claim_retry(self, job_id: str) -> bool: ...
 
+    async def retry_claimed(self, job_id: str) -> bool: ...
+
+    async def tasks_done(self, job_id: str) -> int: ...
+
 
 class Publisher(Protocol):
     """How a job reports to people: progress, the outcome (once), or that it gave up."""
 
     def progress(self, job: Job) -> Callable[[int, int], Awaitable[None]]:
         """Called with (done, total) as chunks finish; it decides what is worth showing."""
+        ...
+
+    def waiting(self, job: Job) -> Callable[[float, str], Awaitable[None]]:
+        """Called with (seconds, why) before the job waits because the platform asked it to
+        (429 Retry-After...): the requester hears how long, alongside `progress(job)`."""
         ...
 
     async def publish(self, job: Job, summary: Summary, undo_id: str | None) -> str | None:

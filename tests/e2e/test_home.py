@@ -4,12 +4,15 @@ evaluations, the buttons on it, and paging past 100 blocks."""
 from __future__ import annotations
 
 import json
+import re
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from bot.slack.blocks import home as home_blocks
-from bot.slack.blocks.home import HOME_CONFIRM, HOME_PAGE, HOME_UNDO
+from bot.slack.blocks.home import HOME_CONFIRM, HOME_PAGE, HOME_RETRY, HOME_UNDO
 from bot.slack.ui_ids import Action
 from tests.e2e.conftest import LEAD, Bot
 from tests.e2e.test_assign_command import ALICE, BOB, preview_for, text_of
@@ -167,4 +170,54 @@ def test_more_than_a_page_is_paged(bot: Bot, monkeypatch: pytest.MonkeyPatch) ->
     assert on_first | on_second == set(ids)
     back = click_home(bot, ALICE, HOME_PAGE, buttons(second)[HOME_PAGE], page=1)
     assert "Page 1 of 2" in shown(back) and HOME_PAGE not in buttons(back)
+    bot.settle()
+
+
+def home_until(bot: Bot, user: str, seen_when: Callable[[str], bool], what: str) -> str:
+    """Open the Home again and again until what it shows satisfies `seen_when`."""
+    deadline = time.monotonic() + 10
+    while True:
+        text = shown(open_home(bot, user))
+        if seen_when(text):
+            return text
+        assert time.monotonic() < deadline, f"the App Home never showed {what}: {text}"
+
+
+def test_a_lead_sees_a_job_queued_and_running_before_its_outcome(bot_factory: Any) -> None:
+    bot = bot_factory(ASSIGN_CHUNK_SIZE=1, ASSIGN_CONCURRENCY=1)
+    bot.sgp.latency_per_request = 0.3  # four chunks one after another: about 1.2 s of work
+    bot.sgp.add_tasks("eval_1", ["t1", "t2", "t3", "t4"])
+    bot.link(ALICE, "user-alice")
+    _, token = preview_for(bot, f"eval_1 t1 t2 t3 t4 to <@{ALICE}>")
+    bot.sender.click(Action.CONFIRM, token)
+    first = home_until(bot, LEAD, lambda text: "4 tasks of `eval_1`" in text, "the job")
+    assert "submitted" in first and ("queued" in first or "assigning" in first)
+    assert "assigned: 4 of 4" not in first
+    running = home_until(
+        bot, LEAD, lambda text: "assigning" in text or "assigned: 4 of 4" in text, "progress"
+    )
+    assert re.search(r"assigning [123] / 4: 4 tasks of `eval_1`", running), running
+    done = home_of(bot, LEAD, expect="assigned: 4 of 4")  # the job's own refresh
+    assert "submitted" not in shown(done) and "/archives/CCHAN/p" in shown(done)
+    bot.settle()
+
+
+def test_retry_failed_is_on_the_home_only_until_it_is_used(bot_factory: Any) -> None:
+    bot = bot_factory(ASSIGN_CHUNK_SIZE=1)
+    bot.sgp.add_tasks("eval_1", ["t1", "t2"])
+    bot.link(ALICE, "user-alice")
+    bot.sgp.fail_next(422, {"detail": "bad task id"})  # one of the two chunks fails
+    _, token = preview_for(bot, f"eval_1 t1 t2 to <@{ALICE}>")
+    bot.sender.click(Action.CONFIRM, token)
+    view = home_of(bot, LEAD, expect="partly assigned")  # the job's own refresh
+    job_id = buttons(view)[HOME_RETRY]
+
+    after = click_home(bot, LEAD, HOME_RETRY, job_id, expect="Retrying 1 failed task")
+    assert buttons(after).get(HOME_RETRY) != job_id  # pressed once: no longer offered
+    bot.slack.wait_for(
+        lambda: all(bot.sgp.task("eval_1", t)["assigned_to"] == "user-alice" for t in ("t1", "t2")),
+        what="the retry assigning the failed task",
+    )
+    again = open_home(bot, LEAD)
+    assert "partly assigned" in shown(again) and buttons(again).get(HOME_RETRY) != job_id
     bot.settle()

@@ -40,6 +40,8 @@ HOME_CANCEL: Final = "assign_home_cancel"
 #: Task lines per section: short enough that a page break falls between a few dozen tasks.
 TASKS_PER_SECTION: Final = 25
 _STATES: Final = {
+    "queued": ":hourglass_flowing_sand: queued",
+    "given_up": ":x: given up",
     "assigned": ":white_check_mark: assigned",
     "partial": ":warning: partly assigned",
     "failed": ":x: nothing assigned",
@@ -133,14 +135,21 @@ def _pending_item(view: PendingView, index: int) -> Item:
 def _job_item(view: JobView, index: int) -> Item:
     entry = view.entry
     where = md.link(entry.permalink, "summary") if entry.permalink else "no summary posted"
+    if entry.phase == "done":
+        counted = f"{entry.assigned:,} of {md.plural(entry.requested, 'task')}"
+        when = f"{md.date(entry.finished_at)} · {where}"
+    else:
+        counted = md.plural(entry.requested, "task")
+        when = f"submitted {md.date(entry.finished_at)}"
+    state = _STATES[entry.state]
+    if view.done is not None:
+        state = f":arrows_counterclockwise: assigning {view.done:,} / {entry.requested:,}"
     text = (
-        f"{_STATES[entry.state]}: {entry.assigned:,} of {md.plural(entry.requested, 'task')} of "
-        f"{md.code(entry.evaluation_id)} to "
-        f"{md.plural(len(entry.assignees), 'person', 'people')} · "
-        f"{md.date(entry.finished_at)} · {where}"
+        f"{state}: {counted} of {md.code(entry.evaluation_id)} to "
+        f"{md.plural(len(entry.assignees), 'person', 'people')} · {when}"
     )
     buttons: list[ButtonElement] = []
-    if entry.failed:
+    if view.retry_available:
         buttons.append(button_element("Retry failed", HOME_RETRY, entry.job_id))
     if view.undo_available and entry.undo_id:
         buttons.append(button_element("Undo", HOME_UNDO, entry.job_id))

@@ -19,6 +19,11 @@ def help_blocks(examples: Sequence[tuple[str, str]]) -> Blocks:
                 "Ids may be separated by spaces, commas or new lines. The evaluation may be a "
                 "link to it. Nothing is assigned until you press *Confirm*."
             ),
+            context_block(
+                "Mentioned in a notification's thread, I read the evaluation from the "
+                "notification, and your ids are its tasks. To say which evaluation yourself, "
+                "start with `evaluation <id>` or paste its link."
+            ),
         ]
     )
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from slack_sdk.models.blocks import Block
 
@@ -175,18 +178,52 @@ def _some_ids(kept: Sequence[str], total: int) -> str:
     return f"{head} and {rest:,} more" if rest > 0 else head
 
 
-def assigning_blocks(confirmation: Confirmation, done: int | None = None) -> Blocks:
-    """ "Assigning..." and, once known, how far: "Assigning... 3,000 / 8,000"."""
+def assigning_blocks(
+    confirmation: Confirmation, done: int | None = None, wait: PlatformWait | None = None
+) -> Blocks:
+    """ "Assigning..." and, once known, how far: "Assigning... 3,000 / 8,000"; with `wait`,
+    how long the platform asked the bot to wait, and when it goes on."""
     tasks = md.plural(confirmation.task_count, "task")
     count = tasks if done is None else f"{done:,} / {tasks}"
-    return render(
-        [
-            section_block(
-                f":hourglass_flowing_sand: Assigning... {count} "
-                f"of evaluation {md.code(confirmation.evaluation_id)}."
-            )
-        ]
+    said = (
+        f":hourglass_flowing_sand: Assigning... {count} "
+        f"of evaluation {md.code(confirmation.evaluation_id)}."
     )
+    if wait is not None:
+        said += f"\n:double_vertical_bar: {wait_text(wait, local=True)}."
+    return render([section_block(said)])
+
+
+@dataclass(frozen=True)
+class PlatformWait:
+    """A wait the platform asked for (Retry-After): its length, and when the bot goes on."""
+
+    seconds: float
+    until: datetime
+
+
+def wait_text(wait: PlatformWait, *, local: bool = False) -> str:
+    """ "the platform asked to wait 2 min; going on at 14:05 UTC" (`local`: each reader's
+    own time, with UTC for clients that cannot show it)."""
+    short = wait.seconds < 60
+    utc = wait.until.astimezone(UTC).strftime("%H:%M:%S UTC" if short else "%H:%M UTC")
+    at = utc
+    if local:
+        token = "{time_secs}" if short else "{time}"
+        at = f"<!date^{int(wait.until.timestamp())}^{token}|{utc}>"
+    return f"the platform asked to wait {duration_text(wait.seconds)}; going on at {at}"
+
+
+def duration_text(seconds: float) -> str:
+    """A wait as a person says it: "3 s", "2 min", "1 h 5 min" (rounded up)."""
+    whole = max(1, math.ceil(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    minutes = math.ceil(whole / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def cancelled_blocks(confirmation: Confirmation) -> Blocks:

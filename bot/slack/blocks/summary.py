@@ -26,8 +26,11 @@ from bot.slack.ui_ids import Block as BlockId
 SHARES_SHOWN = 20
 
 
-def result_blocks(summary: Summary, publication: Publication) -> Blocks:
-    """What the requester's preview turns into once the assignment ran."""
+def result_blocks(
+    summary: Summary, publication: Publication, *, retry_job_id: str | None = None
+) -> Blocks:
+    """What the requester's preview turns into once the assignment ran; when the channel
+    never saw the summary, the whole of it, with its "Retry failed" button (`retry_job_id`)."""
     icon = ":white_check_mark:" if summary.fully_assigned else ":warning:"
     text = (
         f"{icon} Assigned {summary.assigned:,} of {md.plural(summary.requested, 'task')} "
@@ -38,18 +41,30 @@ def result_blocks(summary: Summary, publication: Publication) -> Blocks:
     result: list[Block] = [section_block(text)]
     if not publication.summary_posted:
         # The channel never saw it: keep the whole summary here so nothing is lost.
-        result.append(
-            section_block(
-                f":warning: I could not post the summary in this channel "
-                f"({md.escape(publication.post_error or 'unknown error')}). "
-                "Invite me to the channel (`/invite` and my name) to get summaries there."
-            )
-        )
-        result.extend(summary_models(summary)[1:])
+        result.append(section_block(not_posted_text(publication.post_error)))
+        result.extend(summary_models(summary, retry_job_id=retry_job_id)[1:])
     if publication.undelivered_dms:
         who = ", ".join(md.user(user_id) for user_id in publication.undelivered_dms)
         result.append(context_block(f"I could not send a direct message to {who}."))
     return render(result)
+
+
+#: What the requester can do about a summary Slack would not take, by Slack's error.
+_NOT_POSTED_HELP = {
+    "not_in_channel": "Invite me to the channel (`/invite` and my name) to get summaries there.",
+    "channel_not_found": "Invite me to the channel (`/invite` and my name) to get summaries there.",
+    "is_archived": "The channel is archived: run the command in another channel.",
+}
+
+
+def not_posted_text(error: str | None) -> str:
+    """Why the channel has no summary and, where the requester can act, what to do."""
+    said = (
+        ":warning: I could not post the summary in the channel "
+        f"({md.escape(error or 'unknown error')})."
+    )
+    help_text = _NOT_POSTED_HELP.get(error or "")
+    return f"{said} {help_text}" if help_text else said
 
 
 def failure_blocks(summary: Summary) -> Blocks:

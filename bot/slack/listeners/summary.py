@@ -39,6 +39,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
 async def handle_retry(incoming: Incoming, deps: Deps) -> RequestOutcome:
     where = SummaryMessage.of(incoming.body)
     clicker = incoming.user_id
+    if where.ephemeral:
+        return await _retry_from_result(incoming, deps, where)
     job = await deps.usecases.assigning.retry_failed(
         incoming.action_value, clicker, where.channel, where.thread_ts
     )
@@ -83,6 +85,28 @@ async def handle_undo(incoming: Incoming, deps: Deps) -> RequestOutcome:
     return "ok"
 
 
+async def _retry_from_result(
+    incoming: Incoming, deps: Deps, where: SummaryMessage
+) -> RequestOutcome:
+    """ "Retry failed" on the requester's own result (the channel would not take the summary).
+
+    The retry reports like the first run: its summary in the channel (in the request's
+    thread) if Slack lets the bot post there now, else to the requester (an ephemeral
+    message, else a direct message). Their result stays as it was, for what it lists.
+    """
+    clicker = incoming.user_id
+    job = await deps.usecases.assigning.retry_failed(
+        incoming.action_value, clicker, where.channel, None
+    )
+    count = job.confirmation.task_count
+    said = (
+        f"Retrying {md.plural(count, 'failed task')}. The result follows in the channel, "
+        "or here (else in a direct message) if I still cannot post there."
+    )
+    await incoming.answer(blocks.notice_blocks(said), said)
+    return "ok"
+
+
 def _without_retry(message_blocks: Any) -> list[dict[str, Any]]:
     """The summary as it was, minus its Retry button: a retry is started once."""
     if not isinstance(message_blocks, list):
@@ -102,6 +126,12 @@ class SummaryMessage:
         self.ts = ts
         self.thread_ts = thread_ts
         self.message = message
+
+    @property
+    def ephemeral(self) -> bool:
+        """A message only the clicker sees (Slack sends no `message` for it): nothing there
+        can be threaded under or updated, only answered on the click's response_url."""
+        return not self.message
 
     @classmethod
     def of(cls, body: Mapping[str, Any]) -> SummaryMessage:

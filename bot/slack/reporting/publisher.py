@@ -9,8 +9,9 @@ worker that takes the job over does only what is left (`bot.slack.reporting.summ
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -23,6 +24,7 @@ from bot.slack.reporting.summary import Ledger, Reporter
 from bot.slack.reporting.surfaces import (
     AnySurface,
     Fallback,
+    NoSurface,
     Progress,
     ResponseUrlSurface,
     surface_for,
@@ -58,6 +60,7 @@ class SlackPublisher:
         self.csv_threshold = csv_threshold
         self.home = home
         self.steps = steps
+        self._watching: weakref.WeakValueDictionary[str, Progress] = weakref.WeakValueDictionary()
 
     def _surface(self, job: Job) -> AnySurface:
         return surface_for(job.surface, self.client, self.responder, job.confirmation)
@@ -85,16 +88,48 @@ class SlackPublisher:
         return ledger
 
     async def _final(
-        self, job: Job, ledger: Ledger, content: object, text: str, **extra: object
+        self,
+        job: Job,
+        ledger: Ledger,
+        content: blocks.Blocks,
+        text: str,
+        *,
+        metadata: dict[str, Any] | None = None,
+        unseen: bool = False,
     ) -> None:
-        """The requester's last word, once."""
+        """The requester's last word, once. `unseen`: the channel did not get it either, so a
+        job with no surface of its own (a retry) tells the requester where they asked, or in
+        a direct message: a failed id's "Retry failed" button always reaches them."""
         if "result" in ledger.done:
             return
-        await self._surface(job).show(content, text, **extra)  # type: ignore[arg-type]
+        surface = self._surface(job)
+        if isinstance(surface, NoSurface) and unseen:
+            confirmation = job.confirmation
+            fallback = Fallback(
+                self.client,
+                confirmation.channel_id,
+                confirmation.requester_id,
+                confirmation.thread_ts,
+            )
+            await fallback.show(content, text, metadata)
+        else:
+            await surface.show(content, text, metadata=metadata)
         await ledger.record("result")
 
     def progress(self, job: Job) -> Callable[[int, int], Awaitable[None]]:
-        return Progress(self._surface(job), job.confirmation)
+        return self._progress(job)
+
+    def waiting(self, job: Job) -> Callable[[float, str], Awaitable[None]]:
+        """The wait notices go through the job's `Progress`: one budget, one "done" count."""
+        return self._progress(job).wait
+
+    def _progress(self, job: Job) -> Progress:
+        """The job's Progress while anything holds it (the runner does for the job's run)."""
+        progress = self._watching.get(job.id)
+        if progress is None:
+            progress = Progress(self._surface(job), job.confirmation)
+            self._watching[job.id] = progress
+        return progress
 
     async def publish(self, job: Job, summary: Summary, undo_id: str | None) -> str | None:
         confirmation = job.confirmation
@@ -110,9 +145,10 @@ class SlackPublisher:
         await self._final(
             job,
             ledger,
-            blocks.result_blocks(summary, publication),
+            blocks.result_blocks(summary, publication, retry_job_id=job.id),
             blocks.summary_text(summary),
             metadata=build_metadata(assignment_of(summary, job.id, "result")),
+            unseen=not publication.summary_posted,
         )
         if self.home is not None:  # everyone the job involves sees their App Home again
             await self.home.after(job, publication.permalink)
@@ -120,7 +156,9 @@ class SlackPublisher:
 
     async def nothing_assigned(self, job: Job, summary: Summary) -> None:
         ledger = await self._ledger(job)
-        await self._final(job, ledger, blocks.failure_blocks(summary), "Nothing was assigned.")
+        await self._final(
+            job, ledger, blocks.failure_blocks(summary), "Nothing was assigned.", unseen=True
+        )
         if self.home is not None:
             await self.home.after(job, None)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -18,6 +19,7 @@ from bot.core.confirmation import Confirmation
 from bot.core.job import SurfaceRef
 from bot.slack import blocks
 from bot.slack.blocks import modals
+from bot.slack.blocks.preview import PlatformWait, wait_text
 from bot.slack.responder import Responder
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,14 @@ log = logging.getLogger(__name__)
 RESPONSE_URL_PROGRESS_UPDATES = 3
 #: At most one progress update this often, per surface.
 PROGRESS_INTERVAL_SECONDS = 2.0
+#: Shorter waits (the platform's ordinary backoff) are not worth a message.
+WAIT_SHOWN_FROM_SECONDS = 2.0
+#: A wait ending within this of one already shown was said (parallel chunks, one answer).
+WAIT_SAID_ALREADY = timedelta(seconds=2)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class Fallback:
@@ -155,26 +165,49 @@ def surface_for(
 
 
 class Progress:
-    """ "Assigning... 3,000 / 8,000", at most every 2 seconds and within the surface's budget."""
+    """ "Assigning... 3,000 / 8,000", at most every 2 seconds and within the surface's budget;
+    and, when the platform asks the bot to wait, how long and until when (`wait`)."""
 
     def __init__(
         self,
         surface: AnySurface,
         confirmation: Confirmation,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.surface = surface
         self.confirmation = confirmation
         self.clock = clock
+        self.wall = wall
         self.left = surface.progress_updates
         self.last = clock()  # "Assigning..." was just shown: the first update waits its turn
+        self.done = 0
+        self.until: datetime | None = None  # the end of the last wait shown
 
     async def __call__(self, done: int, total: int) -> None:
+        self.done = max(self.done, done)
         now = self.clock()
         if done >= total or now - self.last < PROGRESS_INTERVAL_SECONDS or self.left == 0:
             return
-        self.last = now
+        await self._show(blocks.assigning_blocks(self.confirmation, done=done), done, "")
+
+    async def wait(self, seconds: float, why: str) -> None:
+        """Shown at once (a wait is news), once for the chunks that all hear the same answer,
+        and only when it is long enough to notice; it takes a use of the surface's budget."""
+        if seconds < WAIT_SHOWN_FROM_SECONDS or self.left == 0:
+            return
+        until = self.wall() + timedelta(seconds=seconds)
+        if self.until is not None and until <= self.until + WAIT_SAID_ALREADY:
+            return
+        self.until = until
+        wait = PlatformWait(seconds, until)
+        content = blocks.assigning_blocks(self.confirmation, done=self.done, wait=wait)
+        await self._show(content, self.done, f" — {wait_text(wait)}")
+
+    async def _show(self, content: blocks.Blocks, done: int, more: str) -> None:
+        self.last = self.clock()
         if self.left is not None:
             self.left -= 1
-        content = blocks.assigning_blocks(self.confirmation, done=done)
-        await self.surface.show(content, f"Assigning... {done:,} / {total:,}", final=False)
+        total = self.confirmation.task_count
+        text = f"Assigning... {done:,} / {total:,}{more}"
+        await self.surface.show(content, text, final=False)

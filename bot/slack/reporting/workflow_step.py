@@ -156,6 +156,9 @@ class StepPublisher:
     def progress(self, job: Job) -> Callable[[int, int], Awaitable[None]]:
         return self.inner.progress(job)
 
+    def waiting(self, job: Job) -> Callable[[float, str], Awaitable[None]]:
+        return self.inner.waiting(job)
+
     async def publish(self, job: Job, summary: Summary, undo_id: str | None) -> str | None:
         permalink: str | None = None
         try:

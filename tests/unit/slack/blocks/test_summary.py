@@ -11,6 +11,7 @@ from bot.core.outcome import summarize
 from bot.core.tasks import ChunkError, ChunkResult
 from bot.slack import blocks
 from bot.slack.reporting.publication import Publication
+from bot.slack.ui_ids import Action
 from tests.unit.factories import confirmation, task
 from tests.unit.slack.block_kit import assert_valid_message
 from tests.unit.slack.blocks.summaries import full_summary
@@ -85,3 +86,27 @@ def test_note_is_escaped_and_quoted_in_the_summary_and_each_dm() -> None:
 def test_no_note_no_note_block() -> None:
     summary = summarize(confirmation(("user-a", "UA", ["t1"])), [[ChunkResult(("t1",))]])
     assert "Note" not in json.dumps(blocks.summary_blocks(summary))
+
+
+def test_a_result_the_channel_never_saw_carries_the_retry_button() -> None:
+    summary = full_summary()
+    refused = blocks.result_blocks(
+        summary, Publication(post_error="not_in_channel"), retry_job_id="job123"
+    )
+    assert_valid_message(refused)
+    [actions] = [b for b in refused if b["type"] == "actions"]
+    [retry] = actions["elements"]
+    assert (retry["action_id"], retry["value"]) == (Action.RETRY_FAILED, "job123")
+    assert "Invite me" in dump(refused)
+    posted = blocks.result_blocks(
+        summary, Publication(permalink="https://x/p1", summary_posted=True), retry_job_id="job123"
+    )
+    assert Action.RETRY_FAILED not in dump(posted), "the channel's summary has the button"
+
+
+def test_only_a_refusal_the_requester_can_fix_asks_for_an_invite() -> None:
+    summary = full_summary()
+    archived = dump(blocks.result_blocks(summary, Publication(post_error="is_archived")))
+    assert "archived" in archived and "Invite me" not in archived
+    other = dump(blocks.result_blocks(summary, Publication(post_error="fatal_error")))
+    assert "fatal_error" in other and "Invite me" not in other
