@@ -1,4 +1,4 @@
-"""A light load generator: signed requests, each connection sending its next one on answer.
+"""A light load generator: signed requests, closed-loop or at a fixed rate (open-loop).
 
 The machine has 2 cores for the app under test, the fakes and the generator. A generator
 built on a full HTTP client spent about as much CPU per request as the app answering it, so
@@ -6,12 +6,18 @@ at 50 in flight it measured itself ("saturation" was the client's ceiling, equal
 apps). Here every request is signed and encoded before the clock starts, and each connection
 is a bare HTTP/1.1 keep-alive stream: writing the bytes and reading one response is all the
 generator does while it measures.
+
+`send_all` is closed-loop: each connection sends its next request on the answer to the last, so
+a slow app is sent less. `send_at_rate` is open-loop, as Slack is: request i is due at
+start + i / rate and goes out then whatever the earlier ones are doing, and its latency counts
+from its due time, so an app that falls behind is charged for the queue it builds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -73,6 +79,70 @@ async def send_all(url: str, requests: list[bytes], in_flight: int) -> LoadResul
     started = time.perf_counter()
     await asyncio.gather(*(connection() for _ in range(min(in_flight, len(requests)))))
     return LoadResult(latencies, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class BurstResult:
+    #: time.monotonic() at which each request was due (start + i / rate): comparable with
+    #: the other processes' time.monotonic() on this machine (CLOCK_MONOTONIC).
+    due: list[float]
+    #: When each request's bytes were written (never before it was due).
+    sent: list[float]
+    #: Seconds from each request's due time to its answer's last byte.
+    latencies: list[float]
+
+
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def send_at_rate(
+    url: str, requests: list[bytes], rate: float, connections: int = 16
+) -> BurstResult:
+    """Send request i at start + i / rate without waiting for answers; fail on any but 200.
+
+    `connections` keep-alive connections are opened before the clock starts and used in turn;
+    when every one is waiting for an answer, another is opened rather than delay the schedule.
+    """
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    idle: deque[Connection] = deque()
+    for _ in range(min(connections, len(requests))):
+        idle.append(await asyncio.open_connection(host, port))
+    count = len(requests)
+    start = time.monotonic() + 0.01
+    due = [start + index / rate for index in range(count)]
+    sent, latencies, statuses = [0.0] * count, [0.0] * count, [200] * count
+
+    async def one(index: int) -> None:
+        reader, writer = idle.popleft() if idle else await asyncio.open_connection(host, port)
+        sent[index] = time.monotonic()
+        writer.write(requests[index])
+        statuses[index] = await _read_response(reader)
+        latencies[index] = time.monotonic() - due[index]
+        idle.append((reader, writer))  # the oldest idle one goes out next: each kept warm
+
+    pending = []
+    try:
+        for index in range(count):
+            await _sleep_until(due[index])
+            pending.append(asyncio.create_task(one(index)))
+        await asyncio.gather(*pending)
+    finally:
+        for task in pending:
+            task.cancel()
+        for _, writer in idle:
+            writer.close()
+    failed = [status for status in statuses if status != 200]
+    if failed:
+        raise RuntimeError(f"{len(failed)} answered {failed[0]}, not 200")
+    return BurstResult(due, sent, latencies)
+
+
+async def _sleep_until(moment: float) -> None:
+    """Sleep until time.monotonic() reaches `moment`: the loop may wake a timer a hair early."""
+    await asyncio.sleep(max(0.0, moment - time.monotonic()))
+    while time.monotonic() < moment:  # noqa: ASYNC110 (a clock, not an event, is awaited)
+        await asyncio.sleep(0)
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:

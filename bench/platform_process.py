@@ -5,11 +5,16 @@ from __future__ import annotations
 import multiprocessing as mp
 import signal
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
 
 from bot.fakes.sgp_server import FakeSGP
 from bot.fakes.slack_server import FakeSlack
@@ -21,6 +26,8 @@ class PlatformStats:
     #: Assignment requests (PATCH, batch or single-task) the platform received.
     patch_requests: int
     max_in_flight: int
+    #: time.monotonic() at the start and the end of each PATCH (comparable across processes).
+    patch_spans: tuple[tuple[float, float], ...] = ()
 
 
 def _serve(
@@ -29,11 +36,19 @@ def _serve(
     platform = FakeSGP(api_key=api_key, latency_per_request=latency[0], latency_per_id=latency[1])
     for evaluation_id, task_ids in seed.items():
         platform.add_tasks(evaluation_id, task_ids)
+    spans: list[tuple[float, float]] = []
+
+    async def timed(scope: Any, receive: Any, send: Any) -> None:
+        started = time.monotonic()
+        await platform.app(scope, receive, send)
+        if scope["type"] == "http" and scope["method"] == "PATCH":
+            spans.append((started, time.monotonic()))
+
     # uvicorn stops gracefully on SIGTERM and then raises it again: let that second one pass.
     signal.signal(signal.SIGTERM, lambda *_: None)
-    uvicorn.run(platform.app, host="127.0.0.1", port=port, log_level="warning")  # until SIGTERM
+    uvicorn.run(timed, host="127.0.0.1", port=port, log_level="warning")  # until SIGTERM
     patches = sum(1 for request in platform.requests if request.method == "PATCH")
-    stats.put(PlatformStats(patches, platform.max_in_flight))
+    stats.put(PlatformStats(patches, platform.max_in_flight, tuple(spans)))
 
 
 class PlatformProcess:
@@ -73,14 +88,30 @@ class PlatformProcess:
 def _serve_slack(port: int, bot_token: str) -> None:
     slack = FakeSlack(bot_token=bot_token)
     slack.base_url = f"http://127.0.0.1:{port}"
+    #: response_url key -> time.monotonic() of each post, as it arrived.
+    arrivals: dict[str, list[float]] = defaultdict(list)
+
+    def arrived(kind: str, args: dict[str, Any], _: dict[str, Any]) -> None:
+        if kind == "response_url":
+            arrivals[args["key"]].append(time.monotonic())
+
+    async def arrivals_of(request: Request) -> Response:
+        prefix = request.path_params["prefix"]
+        return JSONResponse({k: v for k, v in arrivals.items() if k.startswith(prefix)})
+
+    slack.observers.append(arrived)
+    app = Starlette(
+        routes=[Route("/arrivals/{prefix}", arrivals_of, methods=["GET"]), Mount("/", slack.app)]
+    )
     signal.signal(signal.SIGTERM, lambda *_: None)
-    uvicorn.run(slack.app, host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
 class SlackProcess:
     """The fake Slack in a process of its own, so the load generator measures only the bot.
 
-    Posts to a response_url are read back with `posts(key)` (GET /response/{key}).
+    Posts to a response_url are read back with `posts(key)` (GET /response/{key}), and when
+    they arrived with `arrivals(prefix)`.
     """
 
     def __init__(self, bot_token: str) -> None:
@@ -92,6 +123,14 @@ class SlackProcess:
 
     def posts(self, key: str) -> list[dict[str, Any]]:
         answer: list[dict[str, Any]] = httpx.get(f"{self.base_url}/response/{key}").json()
+        return answer
+
+    def arrivals(self, prefix: str) -> dict[str, list[float]]:
+        """When each post to a response_url whose key starts with `prefix` arrived, by key.
+
+        In time.monotonic() of this machine, comparable with the load generator's.
+        """
+        answer: dict[str, list[float]] = httpx.get(f"{self.base_url}/arrivals/{prefix}").json()
         return answer
 
     def count(self, key: str) -> int:
