@@ -182,6 +182,9 @@ def test_every_executed_assignment_is_audited_and_admins_read_it(
 
     _, token = preview_for(bot, f"eval_1 t1 t2 ghost to <@{ALICE}> sgp:user-b")
     bot.responses(confirm(bot, token), count=2)
+    # The result reaches the requester before the audit record is written: wait for it, so
+    # the two records come in the order the two requests were made.
+    bot.slack.wait_for(lambda: len(audit_lines(caplog)) >= 1)
     # Nothing assigned is still an executed request: it is audited, without a permalink.
     _, token = preview_for(bot, "eval_2 nope to sgp:user-c", user=ADMIN)
     bot.responses(confirm(bot, token, user=ADMIN), count=2)
