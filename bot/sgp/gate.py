@@ -13,14 +13,15 @@ requests for that long (a key with that TTL), not just the one request that got 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import random
 import uuid
+import weakref
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Hashable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Final
+from typing import Any, Final
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 #: client falls back to the request's evaluation and assignee.
 lane: ContextVar[Hashable | None] = ContextVar("platform_lane", default=None)
 
-#: How long a process waits before asking Redis again for a slot that was full.
+#: How long a process's poller waits before asking Redis again for a slot that was full
+#: (a slot this process frees wakes it at once).
 POLL_SECONDS: Final = 0.01
 #: The longest pause one 429 may impose on every process.
 MAX_PAUSE_SECONDS: Final = 120.0
@@ -112,6 +114,11 @@ class SharedCap:
     A held slot lapses after `lease_seconds` (longer than a request may take), so a killed
     process cannot keep it. When Redis cannot answer, requests go on uncapped (logged): the
     platform's own limits and the retry policy still apply, and assignments do not stop.
+
+    Within a process, requests that find the cap full queue first come, first served, and one
+    poller asks Redis for their slots: at once when this process frees one, else every
+    POLL_SECONDS (another process freed it) or after a pause. Waiters never ask Redis themselves,
+    so a full cap costs one call per poll, not one per waiter, and the oldest waiter goes first.
     """
 
     def __init__(
@@ -125,6 +132,10 @@ class SharedCap:
         self._redis = redis
         self._holders, self._pause = keys
         self._take = redis.register_script(_TAKE)
+        #: Each event loop's queue of waiting requests (a process runs one loop; tests more).
+        self._lines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Line] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -135,25 +146,40 @@ class SharedCap:
             if member is not None:
                 await self._release(member)
 
-    async def _acquire(self) -> str | None:
+    def _line(self) -> _Line:
+        loop = asyncio.get_running_loop()
+        line = self._lines.get(loop)
+        if line is None:
+            line = self._lines[loop] = _Line(self._try, self._release)
+        return line
+
+    async def _try(self) -> int | str | None:
+        """A member when a slot was taken; 0 when full; -ms when paused; None: Redis is down."""
         member = uuid.uuid4().hex
-        while True:
-            try:
-                keys = [self._holders, self._pause]
-                answer = int(await self._take(keys=keys, args=[self.cap, self.lease_ms, member]))
-            except RedisError:
-                log.warning("the platform's shared cap is unavailable; sending uncapped")
-                return None
-            if answer == 1:
-                return member
-            wait = -answer / 1000 if answer < 0 else POLL_SECONDS * (1 + random.random())
-            await asyncio.sleep(wait)
+        try:
+            keys = [self._holders, self._pause]
+            answer = int(await self._take(keys=keys, args=[self.cap, self.lease_ms, member]))
+        except RedisError:
+            log.warning("the platform's shared cap is unavailable; sending uncapped")
+            return None
+        return member if answer == 1 else answer
+
+    async def _acquire(self) -> str | None:
+        line = self._line()
+        if not line.waiters:  # nobody queued: ask once, straight away
+            answer = await self._try()
+            if answer is None or isinstance(answer, str):
+                return answer
+        return await line.wait()
 
     async def _release(self, member: str) -> None:
         try:
             await self._redis.zrem(self._holders, member)
         except RedisError:
             log.warning("could not free a platform slot; its lease frees it")
+        line = self._lines.get(asyncio.get_running_loop())
+        if line is not None:
+            line.freed.set()
 
     async def pause(self, seconds: float) -> None:
         """Every process's next requests wait `seconds` (at most MAX_PAUSE_SECONDS)."""
@@ -170,3 +196,75 @@ class SharedCap:
     async def in_flight(self) -> int:
         """Slots held now (lapsed leases included until the next taker clears them)."""
         return int(await self._redis.zcard(self._holders))
+
+
+class _Line:
+    """One event loop's waiting requests, oldest first, and the one poller serving them."""
+
+    def __init__(
+        self,
+        take: Callable[[], Awaitable[int | str | None]],
+        release: Callable[[str], Coroutine[Any, Any, None]],
+    ) -> None:
+        self.take = take
+        self.release = release
+        #: Each waiter gets a member (a slot) or None (uncapped: Redis is down).
+        self.waiters: deque[asyncio.Future[str | None]] = deque()
+        self.freed = asyncio.Event()
+        self.poller: asyncio.Task[None] | None = None
+        self.background: set[asyncio.Task[None]] = set()
+
+    async def wait(self) -> str | None:
+        waiter: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        self.waiters.append(waiter)
+        if self.poller is None or self.poller.done():
+            self.poller = asyncio.create_task(self._poll())
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            granted = waiter.result() if waiter.done() and not waiter.cancelled() else None
+            if granted is not None:
+                self._later(self.release(granted))  # granted as it was cancelled
+            raise
+
+    async def _poll(self) -> None:
+        """Hands slots to the waiters in order while any wait; a failure lets them go uncapped."""
+        try:
+            while self._drop_gone():
+                self.freed.clear()
+                answer = await self.take()
+                if answer is None or isinstance(answer, str):
+                    self._grant(answer)
+                elif answer < 0:  # paused after a 429: nothing frees a slot sooner
+                    await asyncio.sleep(-answer / 1000)
+                else:
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(POLL_SECONDS):
+                            await self.freed.wait()
+        except Exception:
+            log.exception("the platform's shared cap failed; sending uncapped")
+            self._grant(None)
+
+    def _drop_gone(self) -> bool:
+        """Forgets cancelled waiters at the head; whether anyone still waits."""
+        while self.waiters and self.waiters[0].done():
+            self.waiters.popleft()
+        return bool(self.waiters)
+
+    def _grant(self, member: str | None) -> None:
+        """The slot to the oldest waiter; None (uncapped) to every waiter."""
+        if member is None:
+            while self.waiters:
+                waiter = self.waiters.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+            return
+        if self._drop_gone():
+            self.waiters.popleft().set_result(member)
+        else:  # the waiter left while its slot was taken
+            self._later(self.release(member))
+
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)

@@ -21,7 +21,7 @@ LINK = f"https://app.sgp.scale.com/evaluations/{EVAL}/tasks/t2"
 
 
 def _assign_all(bot: Bot) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """`/assign eval_7 t1..t4 to @alice`, confirmed: the posts (summary, detail, DM), the result."""
+    """`/assign eval_7 t1..t4 to @alice`, confirmed: the posts (summary, DM, detail), the result."""
     bot.sgp.add_tasks(EVAL, ["t1", "t2", "t3", "t4"])
     bot.link(ALICE, "user-alice")
     bot.link(BOB, "user-bob")
@@ -34,7 +34,7 @@ def _assign_all(bot: Bot) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
 
 def test_every_assignment_message_carries_the_jobs_metadata(bot: Bot) -> None:
-    (summary, detail, dm), result = _assign_all(bot)
+    (summary, dm, detail), result = _assign_all(bot)
     payloads = []
     for message in (summary, detail, dm, result):
         assert message["metadata"]["event_type"] == EVENT_TYPE
@@ -57,6 +57,9 @@ def test_every_assignment_message_carries_the_jobs_metadata(bot: Bot) -> None:
 
 def test_reassign_on_the_summary_opens_the_form_with_its_open_tasks(bot: Bot) -> None:
     (summary, _, _), _ = _assign_all(bot)
+    # The job's reporting ends with the lead's and Alice's App Homes, each listing the
+    # evaluation: done before the tasks change, or the form would share a listing read before.
+    bot.slack.wait_for(lambda: len(bot.slack.calls_to("views.publish")) >= 2, what="the Homes")
     summary_ts = bot.slack.calls_to("chat.getPermalink")[0].args["message_ts"]
     bot.sgp.set_status(EVAL, ["t1", "t3"], "COMPLETED")
     # The shortcut's payload: the message as a person sees it, without its metadata.

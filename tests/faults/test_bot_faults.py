@@ -69,9 +69,9 @@ KILL_POINTS: dict[str, Callable[[Worker], None]] = {
     "before the summary": _api_before_summary,
     "after the summary": lambda worker: kill_after(worker, 1),
     "after the permalink": lambda worker: kill_after(worker, 2),
-    "after the thread detail": lambda worker: kill_after(worker, 3),
-    "after the DM": lambda worker: kill_after(worker, 4),
+    "after the DM": lambda worker: kill_after(worker, 3),
     "after the requester's result": _after_result,
+    "after the thread detail": lambda worker: kill_after(worker, 4),
     "after the audit record": lambda worker: kill_around(worker.execution.audit, "record"),
 }
 

@@ -1,7 +1,8 @@
 """The Slack side of a job's reporting (`bot.usecases.ports.Publisher`).
 
 Progress and the final word go to the requester's surface (their ephemeral message or modal);
-the outcome goes to the channel: summary, details in its thread, a DM to each assignee.
+the outcome goes to the channel: summary, a DM to each assignee, details in the summary's thread
+(after the final word, which links to the summary and does not wait for a long CSV upload).
 
 With `steps` (the job's records), each of those is recorded as done once Slack took it, so a
 worker that takes the job over does only what is left (`bot.slack.reporting.summary.Ledger`).
@@ -132,9 +133,12 @@ class SlackPublisher:
         return progress
 
     async def publish(self, job: Job, summary: Summary, undo_id: str | None) -> str | None:
+        """Summary and DMs, then the requester's result, then the thread's detail and the App
+        Home: the requester hears as soon as there is a summary to link to."""
         confirmation = job.confirmation
         ledger = await self._ledger(job)
-        publication = await Reporter(self.client, self.csv_threshold, job.id).publish(
+        reporter = Reporter(self.client, self.csv_threshold, job.id)
+        publication = await reporter.publish(
             summary,
             confirmation.channel_id,
             confirmation.thread_ts,
@@ -150,6 +154,7 @@ class SlackPublisher:
             metadata=build_metadata(assignment_of(summary, job.id, "result")),
             unseen=not publication.summary_posted,
         )
+        await reporter.details(summary, confirmation.channel_id, confirmation.thread_ts, ledger)
         if self.home is not None:  # everyone the job involves sees their App Home again
             await self.home.after(job, publication.permalink)
         return publication.permalink

@@ -1,4 +1,8 @@
-"""Publishing a finished assignment: channel summary, details in its thread, assignees' DMs.
+"""Publishing a finished assignment: channel summary, assignees' DMs, details in its thread.
+
+`publish` posts what the requester's result links to or mentions (the summary's permalink, the
+DMs that could not be delivered); `details` comes after that result, so the thread's detail or
+CSV upload does not hold it back.
 
 Each post is recorded as a step of the job's `Ledger` as soon as Slack took it; a worker taking a
 job over skips the steps recorded and, for the one a dead worker may have made without recording
@@ -91,16 +95,24 @@ class Reporter:
             publication.post_error = summary_ts[1:]
             return publication
         publication.summary_posted = True
-        detail_thread = thread_ts or summary_ts
         publication.permalink = await self._permalink(channel_id, summary_ts)
-        if "detail" not in ledger.done:
-            if await self._find(ledger, channel_id, "detail", detail_thread) is None:
-                await self._post_details(summary, channel_id, detail_thread)
-            await ledger.record("detail")
         publication.undelivered_dms = await self._notify_assignees(
             summary, publication.permalink, ledger
         )
         return publication
+
+    async def details(
+        self, summary: Summary, channel_id: str, thread_ts: str | None, ledger: Ledger
+    ) -> None:
+        """The per-task detail (or CSV) in the summary's thread, once: after the requester's
+        result, which does not wait for a 10,000-line upload."""
+        summary_ts = ledger.done.get("summary")
+        if summary_ts is None or summary_ts.startswith("!") or "detail" in ledger.done:
+            return
+        detail_thread = thread_ts or summary_ts
+        if await self._find(ledger, channel_id, "detail", detail_thread) is None:
+            await self._post_details(summary, channel_id, detail_thread)
+        await ledger.record("detail")
 
     async def _find(
         self, ledger: Ledger, channel: str, part: str, thread_ts: str | None

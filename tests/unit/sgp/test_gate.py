@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 import fakeredis
 import httpx
 import pytest
 
 from bot.fakes.sgp_server import FakeSGP
+from bot.sgp import gate
 from bot.sgp.client import SGPClient
 from bot.sgp.gate import FairSlots, SharedCap
 
@@ -121,3 +123,62 @@ async def test_a_429_pauses_the_other_processes_requests() -> None:
     assert waited >= 0.5, "the other process waited out the pause instead of sending at once"
     await one.aclose()
     await other.aclose()
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    """Until `condition` holds (the caller's timeout bounds it)."""
+    while not condition():  # noqa: ASYNC110 - state inside the gate, no Event to wait on
+        await asyncio.sleep(0.001)
+
+
+async def test_waiters_are_served_in_order_by_one_poller() -> None:
+    """A full cap: the waiters queue first come, first served, and only one task asks Redis."""
+    mine, other = two_processes(cap=1)
+    held = await other._acquire()  # another process holds the only slot
+    assert held is not None
+    askers: list[asyncio.Task[object] | None] = []
+    real_take = mine._take
+
+    async def take(**kwargs: object) -> object:
+        askers.append(asyncio.current_task())
+        return await real_take(**kwargs)  # type: ignore[arg-type]
+
+    mine._take = take  # type: ignore[assignment]
+    order: list[int] = []
+
+    async def request(name: int) -> None:
+        async with mine.slot():
+            order.append(name)
+            await asyncio.sleep(0)
+
+    waiting = []
+    async with asyncio.timeout(5):
+        for name in range(10):
+            waiting.append(asyncio.create_task(request(name)))
+            queued = name + 1
+            await _until(lambda: len(mine._line().waiters) >= queued)  # noqa: B023 - awaited here
+        asked_before = len(askers)
+        await _until(lambda: len(askers) >= asked_before + 5)  # full for a few polls
+        polls = askers[asked_before:]
+        await other._release(held)
+        await asyncio.gather(*waiting)
+    assert len({id(task) for task in polls}) == 1, "one poller asks; the waiters do not spin"
+    assert not any(task in waiting for task in polls)
+    assert order == list(range(10)), "first come, first served"
+    assert await mine.in_flight() == 0
+
+
+async def test_a_slot_freed_in_the_process_wakes_its_waiter_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(gate, "POLL_SECONDS", 60.0)  # only the wake-up can serve it in time
+    cap = two_processes(cap=1)[0]
+    first = await cap._acquire()
+    assert first is not None
+    waiter = asyncio.create_task(cap._acquire())
+    async with asyncio.timeout(5):
+        await _until(lambda: bool(cap._line().waiters))
+        await cap._release(first)
+        granted = await waiter
+    assert granted is not None
+    await cap._release(granted)
