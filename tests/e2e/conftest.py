@@ -220,3 +220,13 @@ def bot(bot_factory: Callable[..., Bot]) -> Bot:
 
 
 __all__ = ["ADMIN", "LEAD", "Bot", "serve"]
+
+
+def summary_detail_dms(calls: list[Any]) -> tuple[Any, Any, list[Any]]:
+    """A job's chat.postMessage calls by role, whatever order they went out in: the summary
+    (the first), the first detail in its channel, and the direct messages (other channels)."""
+    summary, rest = calls[0], calls[1:]
+    channel = summary.args["channel"]
+    details = [call for call in rest if call.args["channel"] == channel]
+    dms = [call for call in rest if call.args["channel"] != channel]
+    return summary, details[0] if details else None, dms

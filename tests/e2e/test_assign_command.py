@@ -12,7 +12,7 @@ import httpx
 from bot.fakes.slack_requests import sign
 from bot.fakes.waiting import wait_until
 from bot.slack.ui_ids import Action
-from tests.e2e.conftest import ADMIN, LEAD, Bot
+from tests.e2e.conftest import ADMIN, LEAD, Bot, summary_detail_dms
 
 ALICE = "UALICE"
 BOB = "UBOB"
@@ -85,7 +85,7 @@ def test_assign_confirm_assigns_and_reports_everywhere(bot: Bot) -> None:
             and bot.slack.calls_to("chat.postMessage")
         )
     )
-    summary, detail, dm = posts[:3]
+    summary, detail, [dm] = summary_detail_dms(posts[:3])
     assert summary.args["channel"] == "CCHAN" and not summary.args.get("thread_ts")
     summary_text = text_of(summary.args)
     for expected in (

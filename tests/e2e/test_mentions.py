@@ -12,7 +12,7 @@ import httpx
 from bot.fakes.slack_requests import sign
 from bot.fakes.slack_server import SlackCall
 from bot.slack.ui_ids import Action
-from tests.e2e.conftest import ADMIN, LEAD, Bot
+from tests.e2e.conftest import ADMIN, LEAD, Bot, summary_detail_dms
 from tests.e2e.test_assign_command import button, text_of
 from tests.unit.slack.block_kit import assert_valid_message
 
@@ -119,7 +119,7 @@ def test_mention_in_a_notification_thread_assigns_and_reports_in_that_thread(bot
     assert call.path == "/v4/evaluations/eval_42/tasks/batch-assign"
     assert call.json == {"task_ids": ["t1", "t2"], "assigned_to": "user-alice"}
 
-    summary, detail, dm = posts(bot, 3)[:3]
+    summary, detail, [dm] = summary_detail_dms(posts(bot, 3)[:3])
     assert summary.args["channel"] == CHANNEL and summary.args["thread_ts"] == thread
     assert f"<@{LEAD}> assigned 2 of 2 tasks" in text_of(summary.args)
     assert detail.args["channel"] == CHANNEL and detail.args["thread_ts"] == thread
@@ -275,7 +275,7 @@ def test_mention_outside_a_thread_with_a_full_command(bot: Bot) -> None:
     assert bot.slack.calls_to("conversations.replies") == []
 
     confirm(bot, preview)
-    summary, detail = posts(bot, 2)[:2]
+    summary, detail, _ = summary_detail_dms(posts(bot, 3)[:3])
     assert summary.args["thread_ts"] == event["ts"], "the summary answers the mention"
     assert detail.args["thread_ts"] == event["ts"]
 

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from bot.slack.ui_ids import Callback, Field
-from tests.e2e.conftest import ADMIN, LEAD, Bot
+from tests.e2e.conftest import ADMIN, LEAD, Bot, summary_detail_dms
 from tests.e2e.forms import ack_of, text_of_view, values
 from tests.e2e.test_assign_command import text_of
 from tests.unit.slack.block_kit import assert_valid_message, assert_valid_view
@@ -182,7 +182,8 @@ def test_preview_then_assign_splits_between_assignees_and_reports(bot: Bot) -> N
             and bot.slack.calls_to("chat.postMessage")
         )
     )
-    summary, detail, dm_alice, dm_bob = (post.args for post in posts)
+    first, then, dms = summary_detail_dms(posts)
+    summary, detail, (dm_alice, dm_bob) = first.args, then.args, [dm.args for dm in dms]
     assert summary["channel"] == "CDEST" and not summary.get("thread_ts")
     assert detail["channel"] == "CDEST" and detail["thread_ts"]
     summary_text = text_of(summary)
