@@ -8,7 +8,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from bot.slack.responder import Responder
-from tests.fakes.server import serve
+from tests.fakes.server import free_port, serve
 
 
 def flaky(statuses: list[int], seen: list[str]) -> Starlette:
@@ -31,10 +31,12 @@ async def test_a_failing_response_url_is_tried_again() -> None:
 
 async def test_a_refusal_is_not_retried_and_a_dead_url_gives_up() -> None:
     seen: list[str] = []
+    responder = Responder(retry_delays=(0.01, 0.01))
     with serve(flaky([404], seen)) as server:
-        responder = Responder(retry_delays=(0.01, 0.01))
         assert await responder.reply(f"{server.url}/hook", text="hi") is False
-        url = f"{server.url}/hook"
+        await responder.aclose()  # its keep-alive connection would hold the server's stop
     assert seen == ["hi"]
-    assert await responder.reply(url, text="after the server stopped") is False
+    responder = Responder(retry_delays=(0.01, 0.01))
+    dead = f"http://127.0.0.1:{free_port()}/hook"  # nothing listens there
+    assert await responder.reply(dead, text="nobody hears this") is False
     await responder.aclose()
