@@ -114,13 +114,10 @@ class FakeSGP(PlatformState):
         with self._count_in_flight():
             ids = body.get("task_ids") if isinstance(body, dict) else None
             count = len(ids) if isinstance(ids, list) else 0
-            await asyncio.sleep(self.latency_per_request + self.latency_per_id * count)
-
-            scripted = self._take_scripted("batch-assign")
-            if scripted is not None and scripted.status is not None:
-                return self._scripted_response(scripted)
-            if request.headers.get("x-api-key") != self.api_key:
-                return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+            seconds = self.latency_per_request + self.latency_per_id * count
+            scripted, refused = await self._opening(request, "batch-assign", seconds)
+            if refused is not None:
+                return refused
             with self._lock:
                 known = evaluation_id in self._tasks
             if not known:
@@ -166,12 +163,9 @@ class FakeSGP(PlatformState):
         evaluation_id = str(request.path_params["evaluation_id"])
         self._record(request, None, evaluation_id)
         with self._count_in_flight():
-            await asyncio.sleep(self.latency_per_request)
-            scripted = self._take_scripted("evaluation")
-            if scripted is not None and scripted.status is not None:
-                return self._scripted_response(scripted)
-            if request.headers.get("x-api-key") != self.api_key:
-                return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+            _, refused = await self._opening(request, "evaluation", self.latency_per_request)
+            if refused is not None:
+                return refused
             with self._lock:
                 tasks = self._tasks.get(evaluation_id)
                 statuses = [t["status"] for t in (tasks or {}).values()]
@@ -201,24 +195,18 @@ class FakeSGP(PlatformState):
     async def _user_info(self, request: Request) -> Response:
         self._record(request, None, None)
         with self._count_in_flight():
-            await asyncio.sleep(self.latency_per_request)
-            scripted = self._take_scripted("user-info")
-            if scripted is not None and scripted.status is not None:
-                return self._scripted_response(scripted)
-            if request.headers.get("x-api-key") != self.api_key:
-                return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+            _, refused = await self._opening(request, "user-info", self.latency_per_request)
+            if refused is not None:
+                return refused
             return JSONResponse({**self.user, "access_profiles": []})
 
     async def _organization_users(self, request: Request) -> Response:
         organization_id = str(request.path_params["organization_id"])
         self._record(request, None, None)
         with self._count_in_flight():
-            await asyncio.sleep(self.latency_per_request)
-            scripted = self._take_scripted("org-users")
-            if scripted is not None and scripted.status is not None:
-                return self._scripted_response(scripted)
-            if request.headers.get("x-api-key") != self.api_key:
-                return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+            _, refused = await self._opening(request, "org-users", self.latency_per_request)
+            if refused is not None:
+                return refused
             if organization_id != self.user["organization_id"]:
                 return JSONResponse(
                     {"detail": f"Organization {organization_id} not found"}, status_code=404
@@ -232,12 +220,9 @@ class FakeSGP(PlatformState):
         evaluation_id = str(request.path_params["evaluation_id"])
         self._record(request, None, evaluation_id)
         with self._count_in_flight():
-            await asyncio.sleep(self.latency_per_request)
-            scripted = self._take_scripted("test-case-results")
-            if scripted is not None and scripted.status is not None:
-                return self._scripted_response(scripted)
-            if request.headers.get("x-api-key") != self.api_key:
-                return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+            _, refused = await self._opening(request, "test-case-results", self.latency_per_request)
+            if refused is not None:
+                return refused
             with self._lock:
                 tasks = self._tasks.get(evaluation_id)
                 # A shallow copy: only the page asked for is built (a listing of 50,000 tasks
@@ -296,6 +281,22 @@ class FakeSGP(PlatformState):
         )
 
     # --- internals -----------------------------------------------------------------------
+    async def _opening(
+        self, request: Request, route: FakeRoute, seconds: float
+    ) -> tuple[_Scripted | None, Response | None]:
+        """How every endpoint starts: its service time, then a scripted failure, then the key.
+
+        The scripted entry is returned too: one without a status (return_null_next) changes
+        what batch-assign answers later.
+        """
+        await asyncio.sleep(seconds)
+        scripted = self._take_scripted(route)
+        if scripted is not None and scripted.status is not None:
+            return scripted, self._scripted_response(scripted)
+        if request.headers.get("x-api-key") != self.api_key:
+            return scripted, JSONResponse({"detail": "Not authenticated"}, status_code=401)
+        return scripted, None
+
     @staticmethod
     def _scripted_response(scripted: _Scripted) -> Response:
         assert scripted.status is not None
