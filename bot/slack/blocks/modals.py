@@ -180,16 +180,8 @@ def _pick_inputs(max_task_ids: int) -> list[Block]:
         (PICK_NEXT, "The next pending tasks nobody has (how many below)"),
         (PICK_UNASSIGNED, "Every pending task nobody has"),
     ]
-    pick = StaticSelectElement(
-        placeholder=plain("Instead of task ids"),
-        options=[Option(value=value, text=plain(text)) for value, text in options],
-    )
-    count = NumberInputElement(
-        is_decimal_allowed=False,
-        min_value="1",
-        max_value=str(max_task_ids),
-        placeholder=plain("50"),
-    )
+    pick = _choice("Instead of task ids", options)
+    count = _whole_number(max_task_ids, "50")
     return [
         _input(
             Field.PICK,
@@ -201,6 +193,21 @@ def _pick_inputs(max_task_ids: int) -> list[Block]:
         ),
         _input(Field.PICK_COUNT, "How many (for the next pending tasks)", count, optional=True),
     ]
+
+
+def _choice(placeholder: str, options: list[tuple[str, str]]) -> StaticSelectElement:
+    """A select of (value, label) options."""
+    return StaticSelectElement(
+        placeholder=plain(placeholder),
+        options=[Option(value=value, text=plain(text)) for value, text in options],
+    )
+
+
+def _whole_number(most: int, placeholder: str) -> NumberInputElement:
+    """A count from 1 to `most`."""
+    return NumberInputElement(
+        is_decimal_allowed=False, min_value="1", max_value=str(most), placeholder=plain(placeholder)
+    )
 
 
 def _assignees_input(requester_id: str) -> InputBlock:
@@ -224,16 +231,8 @@ def _split_inputs(max_task_ids: int) -> list[Block]:
         (SPLIT_EVEN, "Evenly, in the order given"),
         (SPLIT_LOAD, "By load: more to whoever has fewer pending tasks"),
     ]
-    split = StaticSelectElement(
-        placeholder=plain("Evenly"),
-        options=[Option(value=value, text=plain(text)) for value, text in options],
-    )
-    cap = NumberInputElement(
-        is_decimal_allowed=False,
-        min_value="1",
-        max_value=str(max_task_ids),
-        placeholder=plain("No limit"),
-    )
+    split = _choice("Evenly", options)
+    cap = _whole_number(max_task_ids, "No limit")
     return [
         _input(
             Field.SPLIT,
