@@ -4,7 +4,7 @@ stalled-work message in the summary's thread."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
@@ -17,6 +17,7 @@ from bot.settings import Settings
 from bot.slack.blocks import reminders as blocks
 from bot.slack.directories.failures import SLACK_FAILURES
 from bot.slack.directories.timezones import SlackTimeZones
+from bot.slack.reporting.wrapping import WrappingPublisher
 from bot.store.connection import Store
 from bot.usecases.access import Access
 from bot.usecases.ports import Platform, Publisher
@@ -62,18 +63,12 @@ class SlackReminders:
         return True
 
 
-class SchedulingPublisher:
+class SchedulingPublisher(WrappingPublisher):
     """A Publisher that schedules a finished job's reminders once it has been published."""
 
     def __init__(self, inner: Publisher, reminding: Reminding) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.reminding = reminding
-
-    def progress(self, job: Job) -> Callable[[int, int], Awaitable[None]]:
-        return self.inner.progress(job)
-
-    def waiting(self, job: Job) -> Callable[[float, str], Awaitable[None]]:
-        return self.inner.waiting(job)
 
     async def publish(self, job: Job, summary: Summary, undo_id: str | None) -> str | None:
         permalink: str | None = None
@@ -82,12 +77,6 @@ class SchedulingPublisher:
         finally:  # scheduled even when publishing broke half-way: the tasks are assigned
             await self.reminding.schedule(job, summary, permalink)
         return permalink
-
-    async def nothing_assigned(self, job: Job, summary: Summary) -> None:
-        await self.inner.nothing_assigned(job, summary)
-
-    async def give_up(self, job: Job, reason: str) -> None:
-        await self.inner.give_up(job, reason)
 
 
 def build_reminding(

@@ -29,6 +29,7 @@ from bot.logs import forget_redaction, install_redaction
 from bot.slack.blocks.kit import problem_lines
 from bot.slack.directories.failures import SLACK_FAILURES
 from bot.slack.plain import plain_text
+from bot.slack.reporting.wrapping import WrappingPublisher
 from bot.store.errors import StoreUnavailable
 from bot.store.steps import StepTokens
 from bot.usecases.ports import Publisher
@@ -146,18 +147,12 @@ def nothing_assigned_reason(summary: Summary) -> str:
     return plain_text(f"{head}\n{problem_lines(summary.problems)}")
 
 
-class StepPublisher:
+class StepPublisher(WrappingPublisher):
     """A Publisher that also completes the job's workflow step, if it has one."""
 
     def __init__(self, inner: Publisher, steps: WorkflowSteps) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.steps = steps
-
-    def progress(self, job: Job) -> Callable[[int, int], Awaitable[None]]:
-        return self.inner.progress(job)
-
-    def waiting(self, job: Job) -> Callable[[float, str], Awaitable[None]]:
-        return self.inner.waiting(job)
 
     async def publish(self, job: Job, summary: Summary, undo_id: str | None) -> str | None:
         permalink: str | None = None
