@@ -60,15 +60,7 @@ def build_usecases(
     the first (`link_host`) is where the App Home's links point."""
     config = config or AssigningConfig()
     access = Access(policy, groups)
-    people = People(
-        store.identities,
-        access,
-        platform=platform,
-        cache=store.cache,
-        listing_seconds=config.listing_seconds,
-    )
-    if emails is not None:
-        people.use_emails(emails)
+    people = _people(store, platform, access, config, emails)
     audit = Auditing(store.audit, access, clock)
     assigning = Assigning(
         access=access,
@@ -103,3 +95,22 @@ def build_usecases(
         app_host=link_host(hosts),
     )
     return UseCases(access, people, assigning, undo, audit, metrics, evaluations, home)
+
+
+def _people(
+    store: Store,
+    platform: Platform,
+    access: Access,
+    config: AssigningConfig,
+    emails: EmailDirectory | None,
+) -> People:
+    people = People(
+        store.identities,
+        access,
+        platform=platform,
+        cache=store.cache,
+        listing_seconds=config.listing_seconds,
+    )
+    if emails is not None:
+        people.use_emails(emails)
+    return people
