@@ -79,6 +79,56 @@ class JobEntry(BaseModel):
 
 
 def job_entry(job: Job, summary: Summary, undo_id: str | None, at: datetime) -> JobEntry:
+    shares = tuple(
+        AuditedShare(
+            platform_user_id=share.assignee.platform_user_id,
+            slack_user_id=share.assignee.slack_user_id,
+            requested=share.requested,
+            assigned=share.assigned,
+        )
+        for share in summary.shares
+    )
+    return _entry(
+        job,
+        at,
+        shares,
+        requested=summary.requested,
+        assigned=summary.assigned,
+        failed=summary.not_assigned,
+        undo_id=undo_id,
+    )
+
+
+def unfinished_entry(job: Job, phase: JobPhase = "queued") -> JobEntry:
+    """A job not finished (queued or running, or given up): what was asked, nothing counted."""
+    confirmation = job.confirmation
+    shares = tuple(
+        AuditedShare(
+            platform_user_id=share.assignee.platform_user_id,
+            slack_user_id=share.assignee.slack_user_id,
+            requested=len(share.task_ids),
+            assigned=0,
+        )
+        for share in confirmation.shares
+    )
+    requested = confirmation.task_count
+    return _entry(
+        job, job.created_at, shares, requested=requested, assigned=0, failed=0, phase=phase
+    )
+
+
+def _entry(
+    job: Job,
+    at: datetime,
+    shares: tuple[AuditedShare, ...],
+    *,
+    requested: int,
+    assigned: int,
+    failed: int,
+    undo_id: str | None = None,
+    phase: JobPhase = "done",
+) -> JobEntry:
+    """What every entry of a job says: whose it is, where, of which evaluation; then counts."""
     confirmation = job.confirmation
     return JobEntry(
         job_id=job.id,
@@ -88,46 +138,12 @@ def job_entry(job: Job, summary: Summary, undo_id: str | None, at: datetime) -> 
         thread_ts=confirmation.thread_ts,
         evaluation_id=confirmation.evaluation_id,
         finished_at=at,
-        requested=summary.requested,
-        assigned=summary.assigned,
-        failed=summary.not_assigned,
+        requested=requested,
+        assigned=assigned,
+        failed=failed,
         undo_id=undo_id,
-        assignees=tuple(
-            AuditedShare(
-                platform_user_id=share.assignee.platform_user_id,
-                slack_user_id=share.assignee.slack_user_id,
-                requested=share.requested,
-                assigned=share.assigned,
-            )
-            for share in summary.shares
-        ),
-    )
-
-
-def unfinished_entry(job: Job, phase: JobPhase = "queued") -> JobEntry:
-    """A job not finished (queued or running, or given up): what was asked, nothing counted."""
-    confirmation = job.confirmation
-    return JobEntry(
-        job_id=job.id,
-        team_id=confirmation.team_id,
-        requester_id=confirmation.requester_id,
-        channel_id=confirmation.channel_id,
-        thread_ts=confirmation.thread_ts,
-        evaluation_id=confirmation.evaluation_id,
-        finished_at=job.created_at,
-        requested=confirmation.task_count,
-        assigned=0,
-        failed=0,
+        assignees=shares,
         phase=phase,
-        assignees=tuple(
-            AuditedShare(
-                platform_user_id=share.assignee.platform_user_id,
-                slack_user_id=share.assignee.slack_user_id,
-                requested=len(share.task_ids),
-                assigned=0,
-            )
-            for share in confirmation.shares
-        ),
     )
 
 
