@@ -8,14 +8,9 @@ which says how to link the person by hand.
 
 from __future__ import annotations
 
-import logging
-
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.directories.failures import SLACK_FAILURES
-
-log = logging.getLogger(__name__)
+from bot.slack.directories.failures import user_info
 
 
 class SlackEmailDirectory:
@@ -25,19 +20,9 @@ class SlackEmailDirectory:
         self.client = client
 
     async def email_of(self, slack_user_id: str) -> str | None:
-        try:
-            response = await self.client.users_info(user=slack_user_id)
-        except SLACK_FAILURES as exc:
-            reason = (
-                str(exc.response.get("error", "unknown_error"))
-                if isinstance(exc, SlackApiError)
-                else type(exc).__name__
-            )
-            log.warning("users.info for %s failed: %s", slack_user_id, reason)
-            return None
-        user = response.get("user")
-        profile = user.get("profile") if isinstance(user, dict) else None
+        user = await user_info(self.client, slack_user_id)
+        profile = user.get("profile") if user is not None else None
         email = profile.get("email") if isinstance(profile, dict) else None
-        if isinstance(user, dict) and (user.get("is_bot") or user.get("deleted")):
+        if user is not None and (user.get("is_bot") or user.get("deleted")):
             return None  # a bot or a deactivated account is nobody to hand tasks to
         return email if isinstance(email, str) and email.strip() else None

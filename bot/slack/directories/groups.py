@@ -12,10 +12,9 @@ import logging
 import re
 from typing import Final
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.directories.failures import SLACK_FAILURES
+from bot.slack.directories.failures import SLACK_FAILURES, failure_reason
 from bot.store.cache import Cache
 from bot.usecases.ports import GroupsUnavailable
 
@@ -89,10 +88,7 @@ class SlackGroupDirectory:
 
 
 def _failure(exc: BaseException, method: str) -> str:
-    """A log-safe reason: Slack's error code, or the exception's type (never a URL or token)."""
-    if isinstance(exc, SlackApiError):
-        reason = str(exc.response.get("error", "unknown_error"))
-    else:
-        reason = type(exc).__name__
+    """Log why, and say it for GroupsUnavailable."""
+    reason = failure_reason(exc)
     log.warning("%s failed: %s", method, reason)
     return f"{method}: {reason}"

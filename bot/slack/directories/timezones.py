@@ -8,19 +8,15 @@ ask about many people, and users.info is rate limited (tier 4).
 from __future__ import annotations
 
 import contextlib
-import logging
 from datetime import timedelta, timezone, tzinfo
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.directories.failures import SLACK_FAILURES
+from bot.slack.directories.failures import user_info
 from bot.store.cache import Cache
 from bot.store.errors import StoreUnavailable
-
-log = logging.getLogger(__name__)
 
 CACHE_NAMESPACE: Final = "tz"
 CACHE_SECONDS: Final = 3600
@@ -63,17 +59,7 @@ class SlackTimeZones:
         return value if isinstance(value, dict) else None
 
     async def _ask(self, slack_user_id: str) -> dict[str, Any] | None:
-        try:
-            response = await self.client.users_info(user=slack_user_id)
-        except SLACK_FAILURES as exc:
-            reason = (
-                str(exc.response.get("error", "unknown_error"))
-                if isinstance(exc, SlackApiError)
-                else type(exc).__name__
-            )
-            log.warning("users.info for %s failed: %s", slack_user_id, reason)
-            return None
-        user = response.get("user")
-        if not isinstance(user, dict):
+        user = await user_info(self.client, slack_user_id)
+        if user is None:
             return None
         return {"tz": user.get("tz"), "tz_offset": user.get("tz_offset")}

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.job import Job
@@ -15,7 +14,7 @@ from bot.core.outcome import Summary
 from bot.core.reminders import Digest, StalledWork
 from bot.settings import Settings
 from bot.slack.blocks import reminders as blocks
-from bot.slack.directories.failures import SLACK_FAILURES
+from bot.slack.directories.failures import SLACK_FAILURES, failure_reason
 from bot.slack.directories.timezones import SlackTimeZones
 from bot.slack.reporting.wrapping import WrappingPublisher
 from bot.store.connection import Store
@@ -53,12 +52,7 @@ class SlackReminders:
         try:
             await self.client.chat_postMessage(unfurl_links=False, **message)  # type: ignore[arg-type]
         except SLACK_FAILURES as exc:
-            reason = (
-                str(exc.response.get("error", "unknown_error"))
-                if isinstance(exc, SlackApiError)
-                else type(exc).__name__
-            )
-            log.warning("could not post %s: %s", what, reason)
+            log.warning("could not post %s: %s", what, failure_reason(exc))
             return False
         return True
 
