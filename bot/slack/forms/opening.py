@@ -16,6 +16,7 @@ from bot.core import form
 from bot.core.form import Draft
 from bot.slack import mrkdwn as md
 from bot.slack.blocks import modals
+from bot.slack.blocks.modals import View
 from bot.slack.deps import Deps
 from bot.slack.listener import Incoming
 from bot.slack.ui_ids import COMMAND
@@ -45,15 +46,13 @@ async def open_form(client: AsyncWebClient, deps: Deps, opening: Opening) -> Non
     Raises SlackApiError when Slack refuses to open it; the caller tells the person.
     """
     key = new_draft_key()
-    text, carried = form.prefill(opening.task_ids)
-    view = modals.form_view(
-        draft_key=key,
-        requester_id=opening.user_id,
-        channel_id=opening.channel_id,
-        max_task_ids=deps.max_task_ids,
-        evaluation_id=opening.evaluation_id,
-        task_ids_text=text,
-        carried=carried,
+    view, carried = form_view_for(
+        deps,
+        key,
+        opening.user_id,
+        opening.channel_id,
+        opening.evaluation_id,
+        opening.task_ids,
         from_message=opening.from_message,
     )
     await client.views_open(trigger_id=opening.trigger_id, view=view)
@@ -64,6 +63,36 @@ async def open_form(client: AsyncWebClient, deps: Deps, opening: Opening) -> Non
         thread_ts=opening.thread_ts,
         task_ids=carried,
     )
+    await keep_draft(deps, key, draft)
+
+
+def form_view_for(
+    deps: Deps,
+    key: str,
+    user_id: str,
+    channel_id: str | None,
+    evaluation_id: str | None,
+    task_ids: tuple[str, ...],
+    *,
+    from_message: bool,
+) -> tuple[View, tuple[str, ...]]:
+    """The form, filled with what a message held; and the ids it carries past the text box."""
+    text, carried = form.prefill(task_ids)
+    view = modals.form_view(
+        draft_key=key,
+        requester_id=user_id,
+        channel_id=channel_id,
+        max_task_ids=deps.max_task_ids,
+        evaluation_id=evaluation_id,
+        task_ids_text=text,
+        carried=carried,
+        from_message=from_message,
+    )
+    return view, carried
+
+
+async def keep_draft(deps: Deps, key: str, draft: Draft) -> None:
+    """Remember where a form came from (its private_metadata holds `key`), if the store can."""
     try:
         await deps.usecases.assigning.save_draft(key, draft)
     except StoreUnavailable:

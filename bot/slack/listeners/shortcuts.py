@@ -12,16 +12,14 @@ import logging
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.core import form
 from bot.core.extract import Extracted, extract_from_message
 from bot.core.form import Draft
 from bot.metrics import RequestOutcome
 from bot.slack import blocks, payload
 from bot.slack import mrkdwn as md
-from bot.slack.blocks import modals
 from bot.slack.blocks.choose import CHOICES_SHOWN, FORM_CHOICE, choice_action_pattern
 from bot.slack.deps import Deps
-from bot.slack.forms.opening import Opening, open_form
+from bot.slack.forms.opening import Opening, form_view_for, keep_draft, open_form
 from bot.slack.forms.reassign import reassign_from_own_message
 from bot.slack.listener import Incoming, listener
 from bot.slack.ui_ids import Callback
@@ -74,21 +72,19 @@ async def handle_choice(incoming: Incoming, deps: Deps) -> RequestOutcome:
     draft = await _draft(deps, key) or Draft(
         team_id=incoming.team_id, requester_id=incoming.user_id
     )
-    text, carried = form.prefill(draft.task_ids)
-    content = modals.form_view(
-        draft_key=key,
-        requester_id=incoming.user_id,
-        channel_id=draft.channel_id,
-        max_task_ids=deps.max_task_ids,
-        evaluation_id=incoming.action_value,
-        task_ids_text=text,
-        carried=carried,
+    content, carried = form_view_for(
+        deps,
+        key,
+        incoming.user_id,
+        draft.channel_id,
+        incoming.action_value,
+        draft.task_ids,
         from_message=True,
     )
     await incoming.client.views_update(
         view_id=payload.text(view, "id"), hash=payload.text(view, "hash") or None, view=content
     )
-    await _save(deps, key, draft.model_copy(update={"task_ids": carried}))
+    await keep_draft(deps, key, draft.model_copy(update={"task_ids": carried}))
     return "ok"
 
 
@@ -116,7 +112,7 @@ async def _ask_which(
         thread_ts=thread_ts,
         task_ids=found.task_ids,
     )
-    await _save(deps, key, draft)
+    await keep_draft(deps, key, draft)
     return "ok"
 
 
@@ -126,14 +122,6 @@ async def _draft(deps: Deps, key: str) -> Draft | None:
     except StoreUnavailable:
         log.warning("could not read the draft of a form")
         return None
-
-
-async def _save(deps: Deps, key: str, draft: Draft) -> None:
-    try:
-        await deps.usecases.assigning.save_draft(key, draft)
-    except StoreUnavailable:
-        # The form still works: it loses only the thread to reply in and any carried ids.
-        log.warning("could not save the draft of a form")
 
 
 async def _open(incoming: Incoming, deps: Deps, opening: Opening) -> RequestOutcome:
