@@ -19,14 +19,12 @@ import json
 import os
 import secrets
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from redis.asyncio import Redis
 
+from bench.jobs import bench_job
 from bench.platform_process import PlatformProcess
-from bot.core.confirmation import Assignee, Confirmation, Share
-from bot.core.job import Job
 from bot.jobs.records import JobRecords
 from bot.jobs.runner import JobRunner
 from bot.sgp.client import SGPClient
@@ -48,16 +46,6 @@ CATEGORIES = (
 )
 
 
-def job_of(ids: list[str]) -> Job:
-    now = datetime.now(UTC)
-    share = Share(assignee=Assignee(platform_user_id="user-1"), task_ids=tuple(ids))
-    confirmation = Confirmation(
-        team_id="T1", requester_id="U1", channel_id="C1", evaluation_id="eval_bench",
-        shares=(share,), created_at=now, expires_at=now,
-    )
-    return Job(id="bench", confirmation=confirmation, created_at=now)
-
-
 async def run(url: str, redis_url: str, count: int) -> dict[str, float]:
     ids = [f"task-{i:06d}" for i in range(count)]
     redis = Redis.from_url(redis_url, decode_responses=True)
@@ -72,7 +60,7 @@ async def run(url: str, redis_url: str, count: int) -> dict[str, float]:
         calls += 1
 
     cpu, wall = time.process_time(), time.perf_counter()
-    summary = await runner.run(job_of(ids), progress)
+    summary = await runner.run(bench_job("bench", ids), progress)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     chunks = -(-count // CHUNK)
     async for key in redis.scan_iter(match=f"{prefix}*"):

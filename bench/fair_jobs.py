@@ -17,14 +17,13 @@ import json
 import os
 import secrets
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
 
+from bench.jobs import bench_job
 from bench.platform_process import PlatformProcess
-from bot.core.confirmation import Assignee, Confirmation, Share
 from bot.core.job import Job
 from bot.jobs.queue import JobQueue
 from bot.jobs.records import JobRecords
@@ -37,16 +36,6 @@ from bot.store.connection import Store
 KEY = "bench-sgp-key-0123456789"
 BIG = {f"big{n}": [f"b{n}-{i:05d}" for i in range(10_000)] for n in range(3)}
 SMALL = ["small-1", "small-2", "small-3"]
-
-
-def job_of(job_id: str, ids: list[str]) -> Job:
-    now = datetime.now(UTC)
-    share = Share(assignee=Assignee(platform_user_id="user-1"), task_ids=tuple(ids))
-    confirmation = Confirmation(
-        team_id="T1", requester_id="U1", channel_id="C1", evaluation_id="eval_bench",
-        shares=(share,), created_at=now, expires_at=now,
-    )
-    return Job(id=job_id, confirmation=confirmation, created_at=now)
 
 
 async def run(url: str, redis_url: str, with_big: bool) -> dict[str, float]:
@@ -78,10 +67,10 @@ async def run(url: str, redis_url: str, with_big: bool) -> dict[str, float]:
     started = time.perf_counter()
     if with_big:
         for job_id, ids in BIG.items():
-            await queue.enqueue(job_of(job_id, ids))
+            await queue.enqueue(bench_job(job_id, ids))
         await asyncio.sleep(2.0)
     confirmed = time.perf_counter()
-    await queue.enqueue(job_of("small", SMALL))
+    await queue.enqueue(bench_job("small", SMALL))
     await finished.wait()
     stop.set()
     await working

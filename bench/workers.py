@@ -20,14 +20,13 @@ import multiprocessing as mp
 import os
 import secrets
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
 
+from bench.jobs import bench_job
 from bench.platform_process import PlatformProcess
-from bot.core.confirmation import Assignee, Confirmation, Share
 from bot.core.job import Job
 from bot.jobs.queue import JobQueue
 from bot.jobs.records import JobRecords
@@ -39,16 +38,6 @@ from bot.store.connection import Store
 
 KEY = "bench-sgp-key-0123456789"
 CHUNK, CONCURRENCY = 500, 4
-
-
-def job_of(job_id: str, ids: list[str]) -> Job:
-    now = datetime.now(UTC)
-    share = Share(assignee=Assignee(platform_user_id="user-1"), task_ids=tuple(ids))
-    confirmation = Confirmation(
-        team_id="T1", requester_id="U1", channel_id="C1", evaluation_id="eval_bench",
-        shares=(share,), created_at=now, expires_at=now,
-    )
-    return Job(id=job_id, confirmation=confirmation, created_at=now)
 
 
 def worker_process(url: str, redis_url: str, prefix: str, cap: int, jobs: int) -> None:
@@ -85,7 +74,7 @@ async def enqueue(redis_url: str, prefix: str, jobs: int, ids: int) -> None:
     store = Store(redis, prefix=prefix)
     queue = JobQueue(store.redis, store.key)
     for n in range(jobs):
-        await queue.enqueue(job_of(f"job{n}", [f"j{n}-{i:05d}" for i in range(ids)]))
+        await queue.enqueue(bench_job(f"job{n}", [f"j{n}-{i:05d}" for i in range(ids)]))
     await redis.aclose()
 
 
