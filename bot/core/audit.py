@@ -47,6 +47,19 @@ class AuditRecord(BaseModel):
     permalink: str | None = None
 
 
+def audited_shares(summary: Summary) -> tuple[AuditedShare, ...]:
+    """Each assignee of a finished run with what they were asked for and given."""
+    return tuple(
+        AuditedShare(
+            platform_user_id=share.assignee.platform_user_id,
+            slack_user_id=share.assignee.slack_user_id,
+            requested=share.requested,
+            assigned=share.assigned,
+        )
+        for share in summary.shares
+    )
+
+
 def audit_record(
     confirmation: Confirmation, summary: Summary, permalink: str | None, at: datetime
 ) -> AuditRecord:
@@ -57,15 +70,7 @@ def audit_record(
         channel_id=confirmation.channel_id,
         requester_id=summary.requester_id,
         evaluation_id=summary.evaluation_id,
-        assignees=tuple(
-            AuditedShare(
-                platform_user_id=share.assignee.platform_user_id,
-                slack_user_id=share.assignee.slack_user_id,
-                requested=share.requested,
-                assigned=share.assigned,
-            )
-            for share in summary.shares
-        ),
+        assignees=audited_shares(summary),
         requested=summary.requested,
         assigned=summary.assigned,
         failed=summary.not_assigned,

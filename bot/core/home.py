@@ -15,7 +15,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.core.audit import AuditedShare
+from bot.core.audit import AuditedShare, audited_shares
 from bot.core.confirmation import Confirmation
 from bot.core.job import Job
 from bot.core.outcome import Summary
@@ -79,19 +79,10 @@ class JobEntry(BaseModel):
 
 
 def job_entry(job: Job, summary: Summary, undo_id: str | None, at: datetime) -> JobEntry:
-    shares = tuple(
-        AuditedShare(
-            platform_user_id=share.assignee.platform_user_id,
-            slack_user_id=share.assignee.slack_user_id,
-            requested=share.requested,
-            assigned=share.assigned,
-        )
-        for share in summary.shares
-    )
     return _entry(
         job,
         at,
-        shares,
+        audited_shares(summary),
         requested=summary.requested,
         assigned=summary.assigned,
         failed=summary.not_assigned,
