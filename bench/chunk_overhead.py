@@ -69,9 +69,14 @@ async def run(url: str, redis_url: str, count: int) -> dict[str, float]:
     await sgp.aclose()
     assert summary.assigned == count, summary
     return {
-        "ids": count, "chunks": chunks, "wall_s": wall, "cpu_s": cpu,
-        "cpu_ms_per_chunk": 1000 * cpu / chunks, "wall_ms_per_chunk": 1000 * wall / chunks,
-        "progress_calls": calls, "load_1m": os.getloadavg()[0],
+        "ids": count,
+        "chunks": chunks,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "cpu_ms_per_chunk": 1000 * cpu / chunks,
+        "wall_ms_per_chunk": 1000 * wall / chunks,
+        "progress_calls": calls,
+        "load_1m": os.getloadavg()[0],
     }
 
 

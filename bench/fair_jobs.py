@@ -45,7 +45,9 @@ async def run(url: str, redis_url: str, with_big: bool) -> dict[str, float]:
     store = Store(redis, prefix=prefix)
     defaults = PlatformSettings.model_fields
     sgp = SGPClient(
-        base_url=url, api_key=KEY, chunk_size=defaults["chunk_size"].default,
+        base_url=url,
+        api_key=KEY,
+        chunk_size=defaults["chunk_size"].default,
         concurrency=defaults["concurrency"].default,
     )
     runner = JobRunner(JobRecords(store.redis, store.key), sgp, "bench", 60_000)

@@ -19,8 +19,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "docs" / "bench-results"
 BENCHMARKS = (
-    "assign_throughput", "compare_sdk", "ack_latency", "scale", "fair_jobs", "workers",
-    "chunk_overhead", "burst",
+    "assign_throughput",
+    "compare_sdk",
+    "ack_latency",
+    "scale",
+    "fair_jobs",
+    "workers",
+    "chunk_overhead",
+    "burst",
 )
 #: The ack benchmark's contenders: its JSON key, and the name shown.
 ACK_ROWS = (
@@ -266,7 +272,8 @@ def _burst(burst: dict[str, Any] | None) -> list[str]:
     def row(name: str, figures: dict[str, Any], load: float, previews: bool = True) -> str:
         preview = (
             f"{figures['preview_p50_ms']:.1f} | {figures['preview_p99_ms']:.1f}"
-            if previews else " | "
+            if previews
+            else " | "
         )
         return (
             f"| {name} | {figures['p50_ms']:.1f} | {figures['p95_ms']:.1f} | "
@@ -293,8 +300,9 @@ def _burst(burst: dict[str, Any] | None) -> list[str]:
         row("bot (`python -m bot`)", bot, bot["load_1m"]),
         row("minimal Bolt app, process_before_response", pbr, pbr["load_1m"], previews=False),
         row("bot, the round with the 10,000-id job", job["all"], job["load_1m"]),
-        row(f"bot, the {during['requests']} requests due while the job ran", during,
-            job["load_1m"]),
+        row(
+            f"bot, the {during['requests']} requests due while the job ran", during, job["load_1m"]
+        ),
         "",
         f"Bot ack p99 / the app's: **{burst['ack_ratio']:.2f}** (target at most 1.5: "
         f"**{_met(met['acks'])}**). Previews posted within **{bot['preview_p99_ms']:.0f} ms** "

@@ -59,14 +59,17 @@ async def one_size(url: str, args: argparse.Namespace) -> dict[str, float]:
     preview = time.perf_counter() - started
     del kept
     now = datetime.now(UTC)
-    shares = tuple(
-        Share(assignee=Assignee(platform_user_id=u), task_ids=ids) for u, ids in wanted
-    )
+    shares = tuple(Share(assignee=Assignee(platform_user_id=u), task_ids=ids) for u, ids in wanted)
     job = Job(
         id="bench",
         confirmation=Confirmation(
-            team_id="T1", requester_id="U1", channel_id="C1", evaluation_id="eval_bench",
-            shares=shares, created_at=now, expires_at=now,
+            team_id="T1",
+            requester_id="U1",
+            channel_id="C1",
+            evaluation_id="eval_bench",
+            shares=shares,
+            created_at=now,
+            expires_at=now,
         ),
         created_at=now,
     )
@@ -76,17 +79,25 @@ async def one_size(url: str, args: argparse.Namespace) -> dict[str, float]:
     started = time.perf_counter()
     summary = await runner.run(job)
     wall = time.perf_counter() - started
-    ideal = sum(
-        ideal_seconds(len(ids), 500, args.concurrency, args.per_request, args.per_id)
-        for _, ids in wanted
-    ) if args.concurrency == 1 else ideal_seconds(
-        len(picked), 500, args.concurrency, args.per_request, args.per_id
+    ideal = (
+        sum(
+            ideal_seconds(len(ids), 500, args.concurrency, args.per_request, args.per_id)
+            for _, ids in wanted
+        )
+        if args.concurrency == 1
+        else ideal_seconds(len(picked), 500, args.concurrency, args.per_request, args.per_id)
     )
     await sgp.aclose()
     return {
-        "tasks": len(picked), "preview_s": preview, "assigned": summary.assigned, "job_s": wall,
-        "ideal_s": ideal, "ratio": wall / ideal, "rss_before_mib": before_rss,
-        "peak_rss_mib": rss_mib(), "load_1m": os.getloadavg()[0],
+        "tasks": len(picked),
+        "preview_s": preview,
+        "assigned": summary.assigned,
+        "job_s": wall,
+        "ideal_s": ideal,
+        "ratio": wall / ideal,
+        "rss_before_mib": before_rss,
+        "peak_rss_mib": rss_mib(),
+        "load_1m": os.getloadavg()[0],
     }
 
 
@@ -115,9 +126,19 @@ def main() -> None:
         return
     rows = []
     for size in args.tasks:
-        command = [sys.executable, "-m", "bench.scale", "--child", str(size),
-                   "--per-request", str(args.per_request), "--per-id", str(args.per_id),
-                   "--concurrency", str(args.concurrency)]
+        command = [
+            sys.executable,
+            "-m",
+            "bench.scale",
+            "--child",
+            str(size),
+            "--per-request",
+            str(args.per_request),
+            "--per-id",
+            str(args.per_id),
+            "--concurrency",
+            str(args.concurrency),
+        ]
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         row = json.loads(out.strip().splitlines()[-1])
         rows.append(row)
@@ -129,8 +150,11 @@ def main() -> None:
             flush=True,
         )
     if args.json:
-        args.json.write_text(json.dumps({"rows": rows, "per_request": args.per_request,
-                                         "per_id": args.per_id}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {"rows": rows, "per_request": args.per_request, "per_id": args.per_id}, indent=2
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -112,9 +112,15 @@ def one_row(workers: int, args: argparse.Namespace) -> dict[str, Any]:
     rounds = -(-chunks // in_flight)
     ideal = rounds * (args.per_request + args.per_id * CHUNK)
     return {
-        "workers": workers, "wall_s": wall, "ids_per_s": args.jobs * args.ids / wall,
-        "ideal_s": ideal, "ratio": wall / ideal, "max_in_flight": platform.stats.max_in_flight,
-        "cap": args.cap, "requests": platform.stats.patch_requests, "load_1m": os.getloadavg()[0],
+        "workers": workers,
+        "wall_s": wall,
+        "ids_per_s": args.jobs * args.ids / wall,
+        "ideal_s": ideal,
+        "ratio": wall / ideal,
+        "max_in_flight": platform.stats.max_in_flight,
+        "cap": args.cap,
+        "requests": platform.stats.patch_requests,
+        "load_1m": os.getloadavg()[0],
     }
 
 
@@ -140,8 +146,11 @@ def main() -> None:
             flush=True,
         )
     if args.json:
-        args.json.write_text(json.dumps({"rows": rows, "per_request": args.per_request,
-                                         "per_id": args.per_id}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {"rows": rows, "per_request": args.per_request, "per_id": args.per_id}, indent=2
+            )
+        )
 
 
 if __name__ == "__main__":

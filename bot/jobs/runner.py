@@ -178,9 +178,7 @@ async def assign_all(
     return per_share
 
 
-async def _at_most(
-    limit: int, items: Sequence[T], run: Callable[[T], Awaitable[None]]
-) -> None:
+async def _at_most(limit: int, items: Sequence[T], run: Callable[[T], Awaitable[None]]) -> None:
     """`run` each item, `limit` at a time, in order of items: only that many chunks of a job
     are open (locked, waiting on the platform's slots) at once, not all 200 of 100,000 ids."""
     pending = iter(items)

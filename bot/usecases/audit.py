@@ -24,9 +24,7 @@ audit_log = logging.getLogger("bot.audit")
 
 
 class Auditing:
-    def __init__(
-        self, store: AuditStore, access: Access, clock: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, store: AuditStore, access: Access, clock: Callable[[], datetime]) -> None:
         self.store = store
         self.access = access
         self.clock = clock

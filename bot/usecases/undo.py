@@ -92,9 +92,7 @@ class Undoing:
         snapshot = await self.snapshots.peek(snapshot_id)
         if snapshot is None:
             raise UndoGone(already=await self.snapshots.undone(snapshot_id))
-        self.access.check_may_answer(
-            actor_id, snapshot.requester_id, action="undo this assignment"
-        )
+        self.access.check_may_answer(actor_id, snapshot.requester_id, action="undo this assignment")
         taken = await self.snapshots.take(snapshot_id)
         if taken is None:  # another click or process won the race
             raise UndoGone(already=await self.snapshots.undone(snapshot_id))

@@ -70,6 +70,7 @@ def test_a_command_confirmed_posts_the_summary_and_its_thread(playground: BotPro
         flags=re.DOTALL,
     )
     act(url, "click", **{"as": lead, "ts": ts, "action_id": "assign_confirm", "value": token})
+
     def summary_and_result() -> str | None:
         # The summary's thread is posted before the requester's own result: wait for both.
         page = panes(url)["conversation"]
