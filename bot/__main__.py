@@ -1,7 +1,8 @@
 """`python -m bot [serve | worker | check | assign | playground]`.
 
 serve (default): the bot over HTTP (or Socket Mode when SLACK_APP_TOKEN is set), with a worker
-in the same process unless ASSIGN_WORKER_IN_WEB=false; worker: only a worker, for scaling out.
+in the same process unless ASSIGN_WORKER_IN_WEB=false, in WEB_CONCURRENCY processes on one port;
+worker: only a worker, for scaling out.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from types import FrameType
 
 from bot.listening import PortUnavailable, listen
 from bot.logs import configure_logging
+from bot.loops import run_loop
+from bot.processes import EXIT_INTERRUPTED, serve_in_processes
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
 
 EXIT_CONFIG = 2
-#: 128 + SIGINT, as a shell reports a command ended by Ctrl-C.
-EXIT_INTERRUPTED = 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,11 +78,20 @@ def run(settings: Settings, *, worker_only: bool) -> int:
     if refusal is not None:
         print(f"The bot cannot start: {refusal}", file=sys.stderr)
         return EXIT_CONFIG
+    if listening is not None and not worker_only and settings.web_concurrency > 1:
+        return serve_in_processes(
+            settings.web_concurrency, lambda: serve_here(settings, worker_only, listening)
+        )
+    return serve_here(settings, worker_only, listening)
+
+
+def serve_here(settings: Settings, worker_only: bool, listening: socket.socket | None) -> int:
+    """Serve in this process until stopped."""
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again; ending with
     # status 0 then tells a process manager the stop was clean.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
-        asyncio.run(serve(settings, worker_only=worker_only, listening=listening))
+        run_loop(serve(settings, worker_only=worker_only, listening=listening))
     except KeyboardInterrupt:  # Ctrl-C: the shutdown already ran; a traceback would only alarm
         log.info("stopped (interrupted)")
         return EXIT_INTERRUPTED

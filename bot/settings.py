@@ -87,7 +87,7 @@ class PlatformSettings(BaseSettings):
     concurrency: int = Field(default=4, ge=1, le=32, alias="ASSIGN_CONCURRENCY")
     # Every process's requests to the platform together, through Redis (leased slots).
     platform_max_in_flight: int = Field(
-        default=8, ge=1, le=256, alias="ASSIGN_PLATFORM_MAX_IN_FLIGHT"
+        default=16, ge=1, le=256, alias="ASSIGN_PLATFORM_MAX_IN_FLIGHT"
     )
     max_task_ids: int = Field(default=10_000, ge=1, le=100_000, alias="ASSIGN_MAX_TASK_IDS")
     # Ids a query (`next N`, `unassigned`) or an uploaded file may bring: whole evaluations.
@@ -182,6 +182,9 @@ class Settings(PlatformSettings):
     )
     thread_csv_threshold: int = Field(default=200, ge=1, alias="ASSIGN_THREAD_CSV_THRESHOLD")
     worker_in_web: bool = Field(default=True, alias="ASSIGN_WORKER_IN_WEB")
+    # Web processes answering on PORT (HTTP mode), each with its own worker: a burst of
+    # /assign uses every core. More than 1 needs a shared store (REDIS_URL or REDIS_SENTINELS).
+    web_concurrency: int = Field(default=1, ge=1, le=64, alias="WEB_CONCURRENCY")
     worker_jobs: int = Field(default=8, ge=1, le=32, alias="ASSIGN_WORKER_JOBS")
     worker_lease_seconds: int = Field(default=30, ge=5, le=600, alias="ASSIGN_WORKER_LEASE_SECONDS")
     # Reminders (bot.usecases.reminders): hours before the earliest expiry; 0 turns them off.
@@ -285,9 +288,28 @@ def load_settings(**overrides: object) -> Settings:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems[:0] = _explain(exc)
+    else:
+        problems.extend(_process_problems(settings))
     if problems:
         raise SettingsError("\n".join(problems))
     return settings
+
+
+def _process_problems(settings: Settings) -> list[str]:
+    """WEB_CONCURRENCY above 1 where several processes cannot share the work."""
+    if settings.web_concurrency == 1:
+        return []
+    if settings.socket_mode:
+        return [
+            "WEB_CONCURRENCY: more than 1 web process applies to HTTP mode only; unset it with "
+            "SLACK_APP_TOKEN set (Socket Mode runs one process)"
+        ]
+    if not settings.redis_url and not settings.redis_sentinels:
+        return [
+            "WEB_CONCURRENCY: more than 1 web process needs REDIS_URL or REDIS_SENTINELS "
+            "(the embedded store is one process's own)"
+        ]
+    return []
 
 
 #: Stands in for SGP_API_KEY when nothing will be sent (`assign --dry-run`).

@@ -27,6 +27,8 @@ ACCESS = (
 def empty_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in (*REQUIRED, *OPTIONAL, "ASSIGN_ADMINS", "REDIS_URL", "PORT", *ACCESS):
         monkeypatch.delenv(name, raising=False)
+    for name in ("WEB_CONCURRENCY", "REDIS_SENTINELS"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def test_every_missing_variable_is_named_with_its_purpose() -> None:
@@ -232,3 +234,39 @@ def test_check_says_what_was_read(extra: dict[str, str], expected: list[str]) ->
     if len(lines) == 2:
         assert "set ASSIGN_ADMINS" in lines[1]
         assert ("themselves" in lines[1]) == ("ASSIGN_ALLOW_SELF_LINK" in extra)
+
+
+WEB_PROCESSES = [
+    ({"REDIS_URL": "redis://r:6379/0"}, None),
+    ({"REDIS_SENTINELS": "s1:26379"}, None),
+    ({}, "WEB_CONCURRENCY: more than 1 web process needs REDIS_URL or REDIS_SENTINELS"),
+    (
+        {"REDIS_URL": "redis://r:6379/0", "SLACK_APP_TOKEN": "xapp-1"},
+        "WEB_CONCURRENCY: more than 1 web process applies to HTTP mode only",
+    ),
+]
+
+
+@pytest.mark.parametrize(("extra", "refusal"), WEB_PROCESSES)
+def test_several_web_processes_need_a_shared_store_and_http(
+    extra: dict[str, str], refusal: str | None
+) -> None:
+    if refusal is None:
+        settings = load_settings(_env_file=None, **REQUIRED, WEB_CONCURRENCY="3", **extra)
+        assert settings.web_concurrency == 3
+        return
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, **REQUIRED, WEB_CONCURRENCY="2", **extra)
+    assert str(caught.value).splitlines() == [str(caught.value)]  # one line
+    assert str(caught.value).startswith(refusal)
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "many", "65"])
+def test_a_bad_web_concurrency_is_refused_naming_it(bad: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, **REQUIRED, WEB_CONCURRENCY=bad)
+    assert "WEB_CONCURRENCY" in str(caught.value)
+
+
+def test_one_web_process_is_the_default_and_needs_no_redis() -> None:
+    assert load_settings(_env_file=None, **REQUIRED).web_concurrency == 1
