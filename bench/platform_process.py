@@ -33,7 +33,12 @@ class PlatformStats:
 def _serve(
     port: int, api_key: str, seed: dict[str, list[str]], latency: tuple[float, float], stats: Any
 ) -> None:
-    platform = FakeSGP(api_key=api_key, latency_per_request=latency[0], latency_per_id=latency[1])
+    platform = FakeSGP(
+        api_key=api_key,
+        latency_per_request=latency[0],
+        latency_per_id=latency[1],
+        hold_answers=True,
+    )
     for evaluation_id, task_ids in seed.items():
         platform.add_tasks(evaluation_id, task_ids)
     spans: list[tuple[float, float]] = []

@@ -5,17 +5,18 @@ It follows spec/batch-assign.openapi.yaml and what the real API is known (or fea
 ids skipped silently, and optionally `null` instead of a list. The listings (organization users,
 an evaluation's test case results with their tasks) page with `page` (from 1) and `limit` (at
 most 10,000) and report `total_item_count`. Tests seed tasks and users, script failures and read
-back every request. Its state and controls are in `bot.fakes.sgp_state`. Tests serve it over
-real HTTP (tests/fakes/server.py); the playground mounts it beside the bot (`bot.playground`).
+back every request (`bot.fakes.sgp_state`), over real HTTP; the playground mounts it too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 from starlette.applications import Starlette
@@ -35,6 +36,7 @@ from bot.fakes.sgp_state import (
     _iso,
     _Scripted,
 )
+from bot.fakes.task_json import TaskJson
 
 __all__ = [
     "ACCOUNT_ID",
@@ -57,6 +59,10 @@ class _BatchAssignBody(BaseModel):
     assigned_to: StrictStr = None  # type: ignore[assignment]
 
 
+#: Where a held answer's time to leave is kept, in the request's ASGI scope.
+_ANSWER_AT: Final = "fake_sgp.answer_at"
+
+
 class FakeSGP(PlatformState):
     """The fake platform. `app` is the ASGI app; the rest is for tests to drive and inspect."""
 
@@ -66,10 +72,15 @@ class FakeSGP(PlatformState):
         *,
         latency_per_request: float = 0.0,
         latency_per_id: float = 0.0,
+        hold_answers: bool = False,
     ) -> None:
+        """`hold_answers` (the benches): the latency is when the answer leaves, the fake's own
+        work done within it, as a platform's is. Else the work follows the wait."""
         super().__init__(
             api_key, latency_per_request=latency_per_request, latency_per_id=latency_per_id
         )
+        self.hold_answers = hold_answers
+        self._task_json = TaskJson()
         self.app = Starlette(
             routes=[
                 Route(
@@ -111,7 +122,7 @@ class FakeSGP(PlatformState):
             invalid_json = False
         self._record(request, body, evaluation_id)
 
-        with self._count_in_flight():
+        async with self._serving(request):
             ids = body.get("task_ids") if isinstance(body, dict) else None
             count = len(ids) if isinstance(ids, list) else 0
             seconds = self.latency_per_request + self.latency_per_id * count
@@ -134,7 +145,7 @@ class FakeSGP(PlatformState):
             assigned = self._assign(evaluation_id, parsed.task_ids, parsed.assigned_to)
             if scripted is not None:  # return_null_next
                 return Response("null", media_type="application/json")
-            return JSONResponse(assigned)
+            return Response(self._task_json.dumps(assigned), media_type="application/json")
 
     async def _update_task(self, request: Request) -> Response:
         """PATCH one task (the official SDK's evaluations.tasks.update): what a script loops on."""
@@ -145,8 +156,8 @@ class FakeSGP(PlatformState):
         except ValueError:
             return _json_invalid()
         self._record(request, body, evaluation_id)
-        with self._count_in_flight():
-            await asyncio.sleep(self.latency_per_request + self.latency_per_id)
+        async with self._serving(request):
+            await self._service_time(request, self.latency_per_request + self.latency_per_id)
             if request.headers.get("x-api-key") != self.api_key:
                 return JSONResponse({"detail": "Not authenticated"}, status_code=401)
             assigned_to = body.get("assigned_to") if isinstance(body, dict) else None
@@ -162,7 +173,7 @@ class FakeSGP(PlatformState):
         the counts are of the evaluation's tasks, completed ones being COMPLETED or FIXED."""
         evaluation_id = str(request.path_params["evaluation_id"])
         self._record(request, None, evaluation_id)
-        with self._count_in_flight():
+        async with self._serving(request):
             _, refused = await self._opening(request, "evaluation", self.latency_per_request)
             if refused is not None:
                 return refused
@@ -194,7 +205,7 @@ class FakeSGP(PlatformState):
 
     async def _user_info(self, request: Request) -> Response:
         self._record(request, None, None)
-        with self._count_in_flight():
+        async with self._serving(request):
             _, refused = await self._opening(request, "user-info", self.latency_per_request)
             if refused is not None:
                 return refused
@@ -203,7 +214,7 @@ class FakeSGP(PlatformState):
     async def _organization_users(self, request: Request) -> Response:
         organization_id = str(request.path_params["organization_id"])
         self._record(request, None, None)
-        with self._count_in_flight():
+        async with self._serving(request):
             _, refused = await self._opening(request, "org-users", self.latency_per_request)
             if refused is not None:
                 return refused
@@ -219,7 +230,7 @@ class FakeSGP(PlatformState):
         """Test case results of an evaluation; with `view=Task` each carries its task."""
         evaluation_id = str(request.path_params["evaluation_id"])
         self._record(request, None, evaluation_id)
-        with self._count_in_flight():
+        async with self._serving(request):
             _, refused = await self._opening(request, "test-case-results", self.latency_per_request)
             if refused is not None:
                 return refused
@@ -281,6 +292,22 @@ class FakeSGP(PlatformState):
         )
 
     # --- internals -----------------------------------------------------------------------
+    async def _service_time(self, request: Request, seconds: float) -> None:
+        """Wait out the latency now, or (hold_answers) note when the answer may leave."""
+        if self.hold_answers:
+            request.scope[_ANSWER_AT] = time.monotonic() + seconds
+        else:
+            await asyncio.sleep(seconds)
+
+    @asynccontextmanager
+    async def _serving(self, request: Request) -> AsyncIterator[None]:
+        """A request in flight until its answer may leave (see hold_answers)."""
+        with self._count_in_flight():
+            yield
+            answer_at = request.scope.get(_ANSWER_AT)
+            if answer_at is not None:
+                await asyncio.sleep(max(0.0, answer_at - time.monotonic()))
+
     async def _opening(
         self, request: Request, route: FakeRoute, seconds: float
     ) -> tuple[_Scripted | None, Response | None]:
@@ -289,7 +316,7 @@ class FakeSGP(PlatformState):
         The scripted entry is returned too: one without a status (return_null_next) changes
         what batch-assign answers later.
         """
-        await asyncio.sleep(seconds)
+        await self._service_time(request, seconds)
         scripted = self._take_scripted(route)
         if scripted is not None and scripted.status is not None:
             return scripted, self._scripted_response(scripted)
