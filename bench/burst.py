@@ -26,6 +26,7 @@ import asyncio
 import json
 import os
 import sys
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,6 +206,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "rounds": args.rounds,
         "per_request": PER_REQUEST,
         "per_id": PER_ID,
+        "web_processes": args.web_processes,
+        "worker_process": args.worker_process,
     }
     with (
         SlackProcess(BOT_TOKEN) as slack,
@@ -222,8 +225,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             f"{slack.base_url}/api/",
             "--process-before-response",
         ]
-        env = bot_environment(slack.base_url, platform.url, ports["bot"])
-        with process([sys.executable, "-m", "bot"], env), process(minimal):
+        env = bot_environment(slack.base_url, platform.url, ports["bot"]) | {
+            "WEB_CONCURRENCY": str(args.web_processes),
+            "ASSIGN_WORKER_IN_WEB": "false" if args.worker_process else "true",
+        }
+        with ExitStack() as stack:
+            stack.enter_context(process([sys.executable, "-m", "bot"], env))
+            stack.enter_context(process(minimal))
+            if args.worker_process:
+                worker_env = env | {"PORT": str(free_port())}
+                stack.enter_context(process([sys.executable, "-m", "bot", "worker"], worker_env))
             for url in urls.values():
                 wait_ready(url)
             setup = f"{slack.base_url}/response/setup"
@@ -253,7 +264,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             results["with_job"] = with_job(urls["bot"], slack, args)
     assert platform.stats is not None
     #: The most requests the platform had at once: the previews' listings and the job's chunks
-    #: share the bot's ASSIGN_PLATFORM_MAX_IN_FLIGHT (8).
+    #: share the bot's ASSIGN_PLATFORM_MAX_IN_FLIGHT.
     results["platform_max_in_flight"] = platform.stats.max_in_flight
     # The only PATCHes of the run are the job's: its chunks, first sent to last answered.
     spans = platform.stats.patch_spans
@@ -289,6 +300,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--web-processes", type=int, default=2, help="the bot's WEB_CONCURRENCY")
+    parser.add_argument(
+        "--worker-process",
+        action="store_true",
+        help="jobs in a `python -m bot worker` process of their own (ASSIGN_WORKER_IN_WEB=false)",
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     results = run(args)
