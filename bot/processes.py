@@ -49,6 +49,8 @@ def _child(serve_one: Callable[[], int]) -> None:
         status = serve_one()
     except KeyboardInterrupt:
         status = EXIT_INTERRUPTED
+    except SystemExit as stop:  # SIGTERM's clean stop (bot.__main__) ends with its status
+        status = stop.code if isinstance(stop.code, int) else 1
     except BaseException:
         log.exception("a web process failed")
     finally:

@@ -115,6 +115,7 @@ def test_sigterm_to_the_parent_stops_every_web_process_cleanly(
     assert bot.process.returncode == 0, bot.output
     wait_until(lambda: not any(alive(c) for c in children), "the web processes to end", 10)
     assert "serving with 2 web processes" in bot.output
+    assert "Traceback" not in bot.output and "failed" not in bot.output, bot.output
 
 
 def test_a_web_process_that_dies_takes_the_bot_down(fakes: Fakes, fault_redis: str) -> None:
