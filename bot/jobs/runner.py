@@ -57,9 +57,9 @@ class Gate:
         """`send()` in a free slot, then `check` its answer out of the slot; or the chunk
         recorded as not sent once the key was refused.
 
-        The slot is the request's only: while an answer is parsed and judged, the next
-        chunk's request is already on its way (held through the check, a job's requests
-        went out one check late, 1.6x its ideal at 50 ms a request).
+        The slot covers the request and the parsing of its answer (`send`), not the check
+        (judging, reading back), so the next chunk's request does not wait for that. No new
+        request goes out once a 401 or 403 came back: `refused` is looked at in the slot.
         """
         async with self.slots:
             if self.refused is not None:

@@ -190,7 +190,7 @@ class SGPClient:
         try:
             async with self._in_flight.slot(lane.get() or (evaluation_id, assigned_to)):
                 response, attempts = await self._send_batch_assign(evaluation_id, ids, assigned_to)
-            await asyncio.sleep(0)  # the chunk given the slot goes out before this one's parsing
+            await asyncio.sleep(0)  # a chunk handed the freed slot starts before this parse
             tasks = tuple(_tasks(response, attempts))
             return ChunkResult(ids, tasks, silent=response.content.strip() in (b"", b"null"))
         except SGPError as err:
