@@ -18,7 +18,9 @@ from typing import Any
 
 import httpx
 
+from bot.core.readback import read_metadata
 from bot.fakes.slack_requests import SlackSender
+from bot.fakes.slack_server import FakeSlack
 from bot.slack.ui_ids import Action
 from tests.e2e.conftest import SIGNING_SECRET
 from tests.e2e.processes import BotProcess, Fakes, bot_process
@@ -182,3 +184,13 @@ def report(row: str) -> None:
     if table:
         with open(table, "a", encoding="utf-8") as out:
             out.write(row + "\n")
+
+
+def summary_counts(slack: FakeSlack) -> dict[str, int]:
+    """How many channel summaries each job posted (by the job id in their metadata)."""
+    found: dict[str, int] = {}
+    for message in list(slack.messages.values()):
+        meta = read_metadata(message)
+        if meta is not None and meta.part == "summary":
+            found[meta.job_id] = found.get(meta.job_id, 0) + 1
+    return found

@@ -10,8 +10,7 @@ and final word to the requester.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -40,13 +39,6 @@ from tests.faults.bot_workers import (
     workers,
 )
 from tests.faults.redis_bot import report
-from tests.faults.redis_servers import redis_server
-
-
-@pytest.fixture
-def fault_redis(tmp_path: Path) -> Iterator[str]:
-    with redis_server(tmp_path / "redis") as server:
-        yield server.url
 
 
 def _api_before_summary(worker: Worker) -> None:

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from pathlib import Path
 
 import httpx
-import pytest
 
-from bot.core.readback import read_metadata
 from bot.fakes.slack_requests import SlackSender
 from bot.slack.ui_ids import Action
 from tests.e2e.conftest import (
@@ -26,8 +22,7 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.processes import ROOT, Fakes, bot_process
 from tests.e2e.test_assign_command import button, text_of
-from tests.faults.redis_bot import report
-from tests.faults.redis_servers import redis_server
+from tests.faults.redis_bot import report, summary_counts
 
 CONFIRMATIONS = 50
 EVALUATION = "eval_1"
@@ -45,12 +40,6 @@ class Sender(SlackSender):
 
     def _next(self, prefix: str) -> str:
         return f"{self.name}-{prefix}{next(self._ids)}"
-
-
-@pytest.fixture
-def fault_redis(tmp_path: Path) -> Iterator[str]:
-    with redis_server(tmp_path / "redis") as server:
-        yield server.url
 
 
 def test_two_webs_and_two_workers_run_each_confirmation_once(
@@ -87,16 +76,10 @@ def test_two_webs_and_two_workers_run_each_confirmation_once(
         assert all(response.status_code == 200 for response, _ in answered)
         keys = [key for _, key in answered]
 
-        def summaries() -> dict[str, int]:
-            found: dict[str, int] = {}
-            for message in list(fakes.slack.messages.values()):
-                meta = read_metadata(message)
-                if meta is not None and meta.part == "summary":
-                    found[meta.job_id] = found.get(meta.job_id, 0) + 1
-            return found
-
         fakes.slack.wait_for(
-            lambda: len(summaries()) >= CONFIRMATIONS, timeout=60, what="50 summaries"
+            lambda: len(summary_counts(fakes.slack)) >= CONFIRMATIONS,
+            timeout=60,
+            what="50 summaries",
         )
 
         def settled() -> bool:
@@ -110,7 +93,7 @@ def test_two_webs_and_two_workers_run_each_confirmation_once(
         recovered = time.monotonic() - began
         health = {httpx.get(f"{p.url}/healthz", timeout=5).status_code for p in processes}
     assert health == {200}
-    counts = summaries()
+    counts = summary_counts(fakes.slack)
     assert len(counts) == CONFIRMATIONS and set(counts.values()) == {1}
     winners = losers = 0
     for index in range(0, len(keys), 4):

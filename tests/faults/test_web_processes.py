@@ -11,12 +11,8 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from bot.core.readback import read_metadata
 from bot.fakes.slack_requests import SlackSender
 from bot.fakes.waiting import wait_until
 from bot.slack.ui_ids import Action
@@ -26,16 +22,10 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.processes import ROOT, BotProcess, Fakes, bot_process
 from tests.e2e.test_assign_command import button
-from tests.faults.redis_servers import redis_server
+from tests.faults.redis_bot import summary_counts
 
 EVALUATION = "eval_1"
 ASSIGNEE = "user-alice"
-
-
-@pytest.fixture
-def fault_redis(tmp_path: Path) -> Iterator[str]:
-    with redis_server(tmp_path / "redis") as server:
-        yield server.url
 
 
 def web_children(bot: BotProcess) -> list[int]:
@@ -67,15 +57,6 @@ def previewed(fakes: Fakes, sender: SlackSender, task_id: str) -> str:
     return str(button(preview[-1], Action.CONFIRM)["value"])
 
 
-def summaries(fakes: Fakes) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for message in list(fakes.slack.messages.values()):
-        meta = read_metadata(message)
-        if meta is not None and meta.part == "summary":
-            found[meta.job_id] = found.get(meta.job_id, 0) + 1
-    return found
-
-
 def test_either_web_process_answers_alone_and_each_job_runs_once(
     fakes: Fakes, fault_redis: str
 ) -> None:
@@ -97,11 +78,13 @@ def test_either_web_process_answers_alone_and_each_job_runs_once(
             response, _ = sender.click(Action.CONFIRM, value)
             assert response.status_code == 200
         fakes.slack.wait_for(
-            lambda: len(summaries(fakes)) >= len(task_ids), timeout=30, what="12 summaries"
+            lambda: len(summary_counts(fakes.slack)) >= len(task_ids),
+            timeout=30,
+            what="12 summaries",
         )
         time.sleep(0.5)  # a second summary of any job would show by now
     assert bot.process.returncode == 0, bot.output
-    assert set(summaries(fakes).values()) == {1}
+    assert set(summary_counts(fakes.slack).values()) == {1}
     sent = [t for call in fakes.sgp.batch_assign_calls() for t in call.json["task_ids"]]
     assert sorted(sent) == sorted(task_ids)
 
