@@ -361,7 +361,12 @@ def test_forged_and_stale_signatures_are_rejected_with_no_effect(bot: Bot) -> No
     async def stored(store: Any) -> list[str]:
         return sorted([key async for key in store.redis.scan_iter(match="*")])
 
-    before = bot.in_store(stored)  # the worker's job stream, nothing else
+    def worker_started() -> list[str] | None:
+        keys = bot.in_store(stored)
+        return keys if any(key.endswith(":workers") for key in keys) else None
+
+    # The worker's job stream and heartbeat appear on their own once it runs: wait for them.
+    before = wait_until(worker_started, "the worker to start", 10)
     for headers in (forged, stale, missing):
         assert bot.sender.post(body, headers=headers).status_code == 401
     for headers in (sign("not-the-secret", click), {"Content-Type": missing["Content-Type"]}):
