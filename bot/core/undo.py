@@ -69,6 +69,24 @@ def entries_from(
     )
 
 
+def restorable(before: Before, shares: Iterable[tuple[str, Sequence[str]]]) -> bool:
+    """Whether an Undo could change anything: a listed task had someone else before.
+
+    The same answer as `plan_undo(entries_from(before, shares)).restore`, without an entry per
+    task: a 50,000-task `unassigned` request, where nobody had anything, costs nothing.
+    """
+    if not before.previous:
+        return False
+    unlisted = set(before.unlisted)
+    return any(
+        (previous := before.previous.get(task_id)) is not None
+        and previous != user_id
+        and task_id not in unlisted
+        for user_id, task_ids in shares
+        for task_id in task_ids
+    )
+
+
 def take_snapshot(
     tasks: Iterable[ListedTask], shares: Iterable[tuple[str, Sequence[str]]]
 ) -> tuple[UndoEntry, ...]:

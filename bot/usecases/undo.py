@@ -10,7 +10,7 @@ from bot.core.audit import undo_record
 from bot.core.confirmation import Confirmation
 from bot.core.outcome import judge
 from bot.core.query import before_of
-from bot.core.undo import Snapshot, UndoResult, entries_from, plan_undo
+from bot.core.undo import Snapshot, UndoResult, entries_from, plan_undo, restorable
 from bot.metrics import Metrics
 from bot.store.errors import StoreUnavailable
 from bot.store.undo import UndoStore
@@ -68,9 +68,9 @@ class Undoing:
             if listed is None:
                 return None
             before = before_of(listed, shares)
-        entries = entries_from(before, shares)
-        if not plan_undo(entries).restore:
+        if not restorable(before, shares):
             return None
+        entries = entries_from(before, shares)
         snapshot = Snapshot(
             team_id=confirmation.team_id,
             requester_id=confirmation.requester_id,

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bot.core.outcome import judge
+from bot.core.query import Before
 from bot.core.tasks import ChunkResult, ListedTask
 from bot.core.undo import (
     NO_PREVIOUS_REASON,
@@ -12,7 +16,9 @@ from bot.core.undo import (
     Snapshot,
     UndoEntry,
     UndoResult,
+    entries_from,
     plan_undo,
+    restorable,
     take_snapshot,
 )
 from tests.unit.factories import task
@@ -88,3 +94,21 @@ def test_snapshot_round_trips_through_json() -> None:
         entries=(UndoEntry(task_id="t1", assigned_to="n", previous="a"),),
     )
     assert Snapshot.model_validate_json(snapshot.model_dump_json()) == snapshot
+
+
+_users = st.sampled_from(["user_a", "user_b", "user_c"])
+_ids = st.lists(st.sampled_from([f"t{i}" for i in range(8)]), max_size=8, unique=True)
+
+
+@given(
+    previous=st.dictionaries(st.sampled_from([f"t{i}" for i in range(8)]), _users, max_size=8),
+    unlisted=_ids,
+    shares=st.lists(st.tuples(_users, _ids), max_size=3),
+)
+def test_restorable_says_what_the_full_plan_says(
+    previous: dict[str, str], unlisted: list[str], shares: list[tuple[str, list[str]]]
+) -> None:
+    """The job skips the Undo snapshot on `restorable` alone: it must never hide a restore."""
+    before = Before(previous=previous, unlisted=tuple(unlisted))
+    planned = plan_undo(entries_from(before, shares)).restore
+    assert restorable(before, shares) is bool(planned)
