@@ -349,8 +349,11 @@ class FakeSlack:
         return Response(content, media_type="application/octet-stream")
 
     async def _upload(self, request: Request) -> Response:
+        # The body first: the lock is a thread lock, and a request on this event loop that
+        # waited for it while the upload awaited its body would stop the loop for good.
+        body = await request.body()
         with self._lock:
-            self.uploads[request.path_params["file_id"]] = await request.body()
+            self.uploads[request.path_params["file_id"]] = body
         return Response("OK - uploaded")
 
 
