@@ -85,17 +85,22 @@ class Reporter:
         ledger = ledger or Ledger()
         publication = Publication()
         summary_ts = ledger.done.get("summary")
+        recording: list[Awaitable[None]] = []  # the summary's record, once it is posted
         if summary_ts is None:
             summary_ts = await self._find(ledger, channel_id, "summary", thread_ts)
             if summary_ts is None:
                 args = blocks.summary_blocks(summary, retry_job_id=retry_job_id, undo_id=undo_id)
                 summary_ts = await self._post_summary(summary, channel_id, thread_ts, args)
-            await ledger.record("summary", summary_ts)
+            recording.append(ledger.record("summary", summary_ts))
         if summary_ts.startswith("!"):  # Slack refused it (not in the channel...)
+            await asyncio.gather(*recording)
             publication.post_error = summary_ts[1:]
             return publication
         publication.summary_posted = True
-        publication.permalink = await self._permalink(channel_id, summary_ts)
+        # Recorded while its permalink is asked for: the DMs wait for both.
+        publication.permalink, *_ = await asyncio.gather(
+            self._permalink(channel_id, summary_ts), *recording
+        )
         publication.undelivered_dms = await self._notify_assignees(
             summary, publication.permalink, ledger
         )
