@@ -25,6 +25,16 @@ KEPT_SECONDS: Final = 7 * 24 * 60 * 60
 #: Newest jobs and evaluations kept per person.
 JOBS_KEPT: Final = 50
 
+#: SADD of a JSON list of members (ARGV[1]), 1,000 at a time, then EXPIRE (ARGV[2]). One
+#: argument instead of one per task: redis-py packs each argument in Python, which took 6 ms
+#: of the job's event loop for a 10,000-task job's ids; the JSON, 1 ms.
+_ADD_MEMBERS: Final = (
+    "local members = cjson.decode(ARGV[1]) "
+    "for i = 1, #members, 1000 do "
+    "redis.call('SADD', KEYS[1], unpack(members, i, math.min(i + 999, #members))) end "
+    "redis.call('EXPIRE', KEYS[1], ARGV[2]) return #members"
+)
+
 
 class HomeIndex:
     def __init__(self, redis: Redis, key: Callable[..., str]) -> None:
@@ -48,8 +58,7 @@ class HomeIndex:
                     evaluations = self._person("evaluations", entry.team_id, user)
                     self._ranked(pipe, evaluations, entry.evaluation_id, at)
                     tasks = self._person("tasks", entry.team_id, user, entry.evaluation_id)
-                    pipe.sadd(tasks, *task_ids)
-                    pipe.expire(tasks, KEPT_SECONDS)
+                    pipe.eval(_ADD_MEMBERS, 1, tasks, json.dumps(task_ids), KEPT_SECONDS)
                     pipe.delete(self._person("cache", entry.team_id, user))
                 await pipe.execute()
 
