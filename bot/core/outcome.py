@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
+from operator import attrgetter
 from typing import NamedTuple
 
 from bot.core.confirmation import Assignee, Confirmation
@@ -165,7 +166,8 @@ class ShareSummary:
 
     @cached_property
     def assigned_tasks(self) -> tuple[AssignedTask, ...]:
-        return tuple(o.task for o in self.outcomes if o.ok and o.task is not None)
+        assigned = Verdict.ASSIGNED
+        return tuple(o.task for o in self.outcomes if o.verdict is assigned and o.task is not None)
 
     @cached_property
     def failed_ids(self) -> tuple[str, ...]:
@@ -174,7 +176,7 @@ class ShareSummary:
 
     @cached_property
     def assigned(self) -> int:
-        return sum(1 for o in self.outcomes if o.ok)
+        return sum(1 for o in self.outcomes if o.verdict is Verdict.ASSIGNED)
 
     @cached_property
     def not_assigned(self) -> int:
@@ -182,11 +184,11 @@ class ShareSummary:
 
     @cached_property
     def by_status(self) -> dict[str, int]:
-        return _count(_shown(task.status) for task in self.assigned_tasks)
+        return _count(map(_STATUS, self.assigned_tasks))
 
     @cached_property
     def by_type(self) -> dict[str, int]:
-        return _count(_shown(task.task_type) for task in self.assigned_tasks)
+        return _count(map(_TASK_TYPE, self.assigned_tasks))
 
     @cached_property
     def priority_range(self) -> tuple[int, int] | None:
@@ -204,7 +206,7 @@ class ShareSummary:
         """Task ids that did not get assigned, grouped by reason, in request order."""
         grouped: dict[str, list[str]] = defaultdict(list)
         for outcome in self.outcomes:
-            if not outcome.ok:
+            if outcome.verdict is not Verdict.ASSIGNED:
                 grouped[outcome.reason or outcome.verdict.value].append(outcome.task_id)
         return dict(grouped)
 
@@ -271,5 +273,14 @@ def _shown(value: str | None) -> str:
     return UNKNOWN if value is None else str(value)
 
 
-def _count(values: Iterable[str]) -> dict[str, int]:
-    return dict(Counter(values).most_common())
+_STATUS = attrgetter("status")
+_TASK_TYPE = attrgetter("task_type")
+
+
+def _count(values: Iterable[str | None]) -> dict[str, int]:
+    """Most common first; counted as they come, then named (`_shown`): one Python call per
+    distinct value, not per task."""
+    counts: Counter[str] = Counter()
+    for value, times in Counter(values).items():
+        counts[_shown(value)] += times
+    return dict(counts.most_common())
