@@ -36,7 +36,6 @@ from bot.fakes.sgp_state import (
     _iso,
     _Scripted,
 )
-from bot.fakes.task_json import TaskJson
 
 __all__ = [
     "ACCOUNT_ID",
@@ -80,7 +79,6 @@ class FakeSGP(PlatformState):
             api_key, latency_per_request=latency_per_request, latency_per_id=latency_per_id
         )
         self.hold_answers = hold_answers
-        self._task_json = TaskJson()
         self.app = Starlette(
             routes=[
                 Route(
@@ -145,7 +143,7 @@ class FakeSGP(PlatformState):
             assigned = self._assign(evaluation_id, parsed.task_ids, parsed.assigned_to)
             if scripted is not None:  # return_null_next
                 return Response("null", media_type="application/json")
-            return Response(self._task_json.dumps(assigned), media_type="application/json")
+            return Response(self.task_json.dumps(assigned), media_type="application/json")
 
     async def _update_task(self, request: Request) -> Response:
         """PATCH one task (the official SDK's evaluations.tasks.update): what a script loops on."""

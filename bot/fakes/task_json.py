@@ -21,6 +21,12 @@ class TaskJson:
     def dumps(self, tasks: list[dict[str, Any]]) -> bytes:
         return ("[" + ",".join(self._task(task) for task in tasks) + "]").encode()
 
+    def warm(self, task: dict[str, Any]) -> None:
+        """Make the task's entity JSON now rather than in its first answer."""
+        entity = task.get("task_entity")
+        if isinstance(entity, dict):
+            self._entity(entity)
+
     def _task(self, task: dict[str, Any]) -> str:
         entity = task.get("task_entity")
         if not isinstance(entity, dict) or not task:

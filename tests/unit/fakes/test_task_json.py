@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,6 +45,29 @@ def test_a_real_answer_reads_back_and_its_entity_is_kept_once() -> None:
     assert json.loads(serializer.dumps(first)) == first
     again = state._assign("eval_1", ids, "user-b")  # new assignee, the same entities
     assert [t["assigned_to"] for t in json.loads(serializer.dumps(again))] == ["user-b"] * 50
+
+
+def test_warmed_answers_say_the_same_without_making_any_entity_json(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A benchmark's fake makes every entity's JSON before measuring: its answers then make
+    none (json.dumps only sees the few top-level fields), and read back the same."""
+    state = PlatformState()
+    ids = [f"t{n}" for n in range(20)]
+    state.add_tasks("eval_1", ids)
+    state.warm_answers()
+    dumped: list[Any] = []
+    real_dumps = json.dumps
+
+    def counting(value: Any, **options: Any) -> str:
+        dumped.append(value)
+        return real_dumps(value, **options)
+
+    monkeypatch.setattr("bot.fakes.task_json.json.dumps", counting)
+    answer = state._assign("eval_1", ids, "user-a")
+    assert json.loads(state.task_json.dumps(answer)) == answer
+    assert len(dumped) == 20
+    assert not any("task_entity" in value or "test_case_id" in value for value in dumped)
 
 
 async def test_held_answers_leave_at_the_latency_and_count_as_in_flight_until_then() -> None:
