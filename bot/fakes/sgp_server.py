@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 from starlette.applications import Starlette
@@ -37,14 +37,7 @@ from bot.fakes.sgp_state import (
     _Scripted,
 )
 
-__all__ = [
-    "ACCOUNT_ID",
-    "BOT_USER",
-    "DEFAULT_API_KEY",
-    "FakeRoute",
-    "FakeSGP",
-    "RecordedRequest",
-]
+__all__ = ["ACCOUNT_ID", "BOT_USER", "DEFAULT_API_KEY", "FakeRoute", "FakeSGP", "RecordedRequest"]
 
 
 class _BatchAssignBody(BaseModel):
@@ -58,8 +51,8 @@ class _BatchAssignBody(BaseModel):
     assigned_to: StrictStr = None  # type: ignore[assignment]
 
 
-#: Where a held answer's time to leave is kept, in the request's ASGI scope.
-_ANSWER_AT: Final = "fake_sgp.answer_at"
+#: When a request came in, and when its held answer may leave, in its ASGI scope.
+_ARRIVED, _ANSWER_AT = "fake_sgp.arrived", "fake_sgp.answer_at"
 
 
 class FakeSGP(PlatformState):
@@ -293,14 +286,18 @@ class FakeSGP(PlatformState):
     async def _service_time(self, request: Request, seconds: float) -> None:
         """Wait out the latency now, or (hold_answers) note when the answer may leave."""
         if self.hold_answers:
-            request.scope[_ANSWER_AT] = time.monotonic() + seconds
+            request.scope[_ANSWER_AT] = request.scope[_ARRIVED] + seconds
         else:
             await asyncio.sleep(seconds)
 
     @asynccontextmanager
     async def _serving(self, request: Request) -> AsyncIterator[None]:
-        """A request in flight until its answer may leave (see hold_answers)."""
+        """In flight until its answer may leave (hold_answers), timed from its arrival: it
+        yields once, so requests that came in together are stamped before any works."""
         with self._count_in_flight():
+            request.scope[_ARRIVED] = time.monotonic()
+            if self.hold_answers:
+                await asyncio.sleep(0)
             yield
             answer_at = request.scope.get(_ANSWER_AT)
             if answer_at is not None:
