@@ -26,7 +26,7 @@ from bot.core.tasks import ChunkError, ChunkResult
 from bot.jobs.codec import decode_chunk, encode_chunk
 from bot.jobs.reconcile import checked
 from bot.jobs.records import JobRecords
-from bot.sgp.gate import lane
+from bot.sgp.gate import answered, lane
 from bot.sgp.retry import WaitNotice, patience
 from bot.usecases.ports import Platform
 
@@ -57,16 +57,35 @@ class Gate:
         """`send()` in a free slot, then `check` its answer out of the slot; or the chunk
         recorded as not sent once the key was refused.
 
-        The slot covers the request and the parsing of its answer (`send`), not the check
-        (judging, reading back), so the next chunk's request does not wait for that. No new
-        request goes out once a 401 or 403 came back: `refused` is looked at in the slot.
+        The slot is held until the platform's answer is in: a successful one frees it before
+        it is parsed (the client calls `gate.answered`), a failed one once it is judged, so
+        that no new request goes out after a 401 or 403 (`refused` is looked at in the slot).
+        The check (judging, reading back) is never in the slot.
         """
-        async with self.slots:
+        await self.slots.acquire()
+        slot = _Held(self.slots)
+        token = answered.set(slot.release)
+        try:
             if self.refused is not None:
                 return unsent(ids, self.refused)
             answer = await send()
             self.see(answer)
+        finally:
+            answered.reset(token)
+            slot.release()
         return await check(answer)
+
+
+class _Held:
+    """One taken slot of a semaphore, released once however many times it is let go."""
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self._slots: asyncio.Semaphore | None = slots
+
+    def release(self) -> None:
+        if self._slots is not None:
+            self._slots.release()
+            self._slots = None
 
 
 #: Chunks a job keeps open (locked, sent or waiting for a slot) per platform slot: two, so the

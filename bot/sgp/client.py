@@ -23,7 +23,7 @@ from bot.core.readback import EvaluationOverview
 from bot.core.tasks import AssignedTask, ChunkError, ChunkResult, ListedTask
 from bot.sgp.coalesce import Coalescer
 from bot.sgp.errors import SGPError, UnexpectedResponseError
-from bot.sgp.gate import FairSlots, SharedCap, lane
+from bot.sgp.gate import FairSlots, SharedCap, answered, lane
 from bot.sgp.models import BatchAssignTaskRequest, OrganizationUser, Page, TaskListingItem, UserInfo
 from bot.sgp.retry import DEFAULT_MAX_RETRIES
 from bot.sgp.transport import (
@@ -183,14 +183,17 @@ class SGPClient:
         Waiting chunks get freed slots lane by lane in turn (`gate.lane`: the job), so a small
         job's chunk goes out next rather than behind every queued chunk of the big ones.
 
-        The slot is freed as soon as the answer has arrived: parsing a large answer is the
-        bot's work, and the next request should already be on its way while it happens.
+        The slot is freed as soon as the answer has arrived, and `gate.answered` told: parsing
+        a large answer is the bot's work, and the next request should already be on its way
+        while it happens.
         """
         ids = tuple(chunk)
         try:
             async with self._in_flight.slot(lane.get() or (evaluation_id, assigned_to)):
                 response, attempts = await self._send_batch_assign(evaluation_id, ids, assigned_to)
-            await asyncio.sleep(0)  # a chunk handed the freed slot starts before this parse
+            if (tell := answered.get()) is not None:
+                tell()
+            await asyncio.sleep(0)  # a chunk handed the freed slots starts before this parse
             tasks = tuple(_tasks(response, attempts))
             return ChunkResult(ids, tasks, silent=response.content.strip() in (b"", b"null"))
         except SGPError as err:

@@ -31,6 +31,7 @@ from bot.sgp.errors import (
     UnprocessableEntityError,
     error_for_status,
 )
+from bot.sgp.gate import answered
 from bot.sgp.retry import backoff_seconds, retry_after_seconds
 from tests.fakes.server import ServerThread, SwappableApp, free_port
 
@@ -644,3 +645,29 @@ def test_error_for_status_classes() -> None:
         "the bot's API key is not allowed to do this (403); check SGP_API_KEY / SGP_ACCOUNT_ID"
     )
     assert all(issubclass(cls, SGPError) for cls in (APIStatusError, UnexpectedResponseError))
+
+
+async def test_a_job_hears_when_a_successful_answer_is_in_and_not_of_a_refusal() -> None:
+    """`gate.answered` frees the job's slot before the parse: only for a success, so no
+    chunk is sent after a 401 comes back."""
+    statuses = iter([200, 401])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        status = next(statuses)
+        if status == 200:
+            return httpx.Response(200, json=[{"id": "t1", "assigned_to": "u"}])
+        return httpx.Response(status, json={"detail": "Not authenticated"})
+
+    told: list[str] = []
+    token = answered.set(lambda: told.append("told"))
+    try:
+        async with SGPClient(
+            base_url="https://sgp.test", api_key="k", transport=httpx.MockTransport(handler)
+        ) as client:
+            ok = await client.assign_chunk("eval_1", ["t1"], "u")
+            assert ok.ok and told == ["told"]
+            refused = await client.assign_chunk("eval_1", ["t2"], "u")
+    finally:
+        answered.reset(token)
+    assert refused.error is not None and refused.error.status == 401
+    assert told == ["told"]
