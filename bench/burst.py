@@ -300,7 +300,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--web-processes", type=int, default=2, help="the bot's WEB_CONCURRENCY")
+    parser.add_argument("--web-processes", type=int, default=4, help="the bot's WEB_CONCURRENCY")
     parser.add_argument(
         "--worker-process",
         action="store_true",
