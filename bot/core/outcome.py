@@ -7,13 +7,13 @@ response itself says the task is now assigned to the requested user.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
 from bot.core.confirmation import Assignee, Confirmation
 from bot.core.tasks import AssignedTask, ChunkError, ChunkResult
@@ -95,14 +95,24 @@ def judge(
     Each chunk is judged on its own answer: a task only counts when the answer to the request
     that asked for it says it is now the requested user's.
     """
+    return in_order(requested, (judge_chunk(result, assigned_to) for result in results))
+
+
+#: One chunk's verdicts, by task id (`judge_chunk`): a job judges each chunk as it comes back.
+Judged: TypeAlias = Mapping[str, TaskOutcome]
+
+
+def in_order(requested: Sequence[str], judged: Iterable[Judged]) -> tuple[TaskOutcome, ...]:
+    """The chunks' verdicts, one per requested id in the order requested (none: not returned)."""
     outcomes: dict[str, TaskOutcome] = {}
-    for result in results:
-        outcomes.update(_judge_chunk(result, assigned_to))
+    for chunk in judged:
+        outcomes.update(chunk)
     missing = TaskOutcome("", Verdict.NOT_RETURNED, reason=NOT_RETURNED_REASON)
     return tuple(outcomes.get(t) or missing._replace(task_id=t) for t in requested)
 
 
-def _judge_chunk(result: ChunkResult, assigned_to: str) -> dict[str, TaskOutcome]:
+def judge_chunk(result: ChunkResult, assigned_to: str) -> dict[str, TaskOutcome]:
+    """Each id the chunk asked for, judged on the chunk's own answer."""
     asked = set(result.task_ids)
     first: dict[str, AssignedTask] = {}
     repeated: dict[str, list[AssignedTask]] = {}
@@ -252,12 +262,24 @@ def summarize(
     """Pair each share of the confirmation with the chunk results of its API calls."""
     if len(results_per_share) != len(confirmation.shares):
         raise ValueError("one list of chunk results is needed per share")
-    shares = tuple(
-        ShareSummary(
-            assignee=share.assignee,
-            outcomes=judge(share.task_ids, share.assignee.platform_user_id, results),
-        )
+    judged = [
+        [judge_chunk(result, share.assignee.platform_user_id) for result in results]
         for share, results in zip(confirmation.shares, results_per_share, strict=True)
+    ]
+    return summarize_judged(confirmation, judged)
+
+
+def summarize_judged(
+    confirmation: Confirmation, judged_per_share: Sequence[Sequence[Judged]]
+) -> Summary:
+    """`summarize` from chunks judged already (`judge_chunk`, one list per share): the job
+    runner judges each chunk as its answer comes, so its last answer is not followed by
+    judging all 10,000 tasks at once."""
+    if len(judged_per_share) != len(confirmation.shares):
+        raise ValueError("one list of judged chunks is needed per share")
+    shares = tuple(
+        ShareSummary(assignee=share.assignee, outcomes=in_order(share.task_ids, judged))
+        for share, judged in zip(confirmation.shares, judged_per_share, strict=True)
     )
     return Summary(
         evaluation_id=confirmation.evaluation_id,

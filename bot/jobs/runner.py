@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from bot.core.confirmation import Confirmation
 from bot.core.job import Job
-from bot.core.outcome import Summary, stops_run, summarize, unsent
+from bot.core.outcome import Judged, Summary, judge_chunk, stops_run, summarize_judged, unsent
 from bot.core.plan import job_chunks
 from bot.core.tasks import ChunkError, ChunkResult
 from bot.jobs.codec import decode_chunk, encode_chunk
@@ -130,12 +130,15 @@ class JobRunner:
         gate = Gate(self.sgp.concurrency)
         for result in results.values():
             gate.see(result)  # a worker taking over does not send what was refused before
+        # Each chunk is judged as it comes back, not all 10,000 tasks after the last one.
+        assignee_of = {index: shares[share][0] for index, share, _ in chunks}
+        judged = {i: judge_chunk(result, assignee_of[i]) for i, result in results.items()}
 
         async def one(index: int, share_index: int, ids: tuple[str, ...]) -> None:
             nonlocal done
             assignee = shares[share_index][0]
             result = await self._run_chunk(job, index, ids, assignee, gate)
-            results[index] = result
+            judged[index] = judge_chunk(result, assignee)
             async with lock:
                 done += len(ids)
                 if on_progress is not None:
@@ -143,10 +146,10 @@ class JobRunner:
 
         todo = [(index, share, ids) for index, share, ids in chunks if index not in results]
         await _at_most(OPEN_PER_SLOT * self.sgp.concurrency, todo, lambda chunk: one(*chunk))
-        per_share: list[list[ChunkResult]] = [[] for _ in shares]
+        per_share: list[list[Judged]] = [[] for _ in shares]
         for index, share_index, _ in chunks:
-            per_share[share_index].append(results[index])
-        return summarize(confirmation, per_share)
+            per_share[share_index].append(judged[index])
+        return summarize_judged(confirmation, per_share)
 
     async def _run_chunk(
         self, job: Job, index: int, ids: tuple[str, ...], assignee: str, gate: Gate

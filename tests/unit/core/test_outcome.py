@@ -2,7 +2,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.outcome import NOT_RETURNED_REASON, UNKNOWN, Verdict, judge, summarize
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core.outcome import (
+    NOT_RETURNED_REASON,
+    UNKNOWN,
+    Verdict,
+    judge,
+    judge_chunk,
+    summarize,
+    summarize_judged,
+)
 from bot.core.tasks import ChunkError, ChunkResult
 from tests.unit.factories import NOW, confirmation, task
 
@@ -80,3 +91,31 @@ def test_a_task_without_status_or_type_is_counted_as_unknown() -> None:
     assert share.by_status == {UNKNOWN: 1, "PENDING": 1}
     assert share.by_type == {UNKNOWN: 1, "EVALUATION_ANNOTATION": 1}
     assert share.priority_range is None
+
+
+_ids = st.sampled_from([f"t{i}" for i in range(6)])
+_answers = st.lists(st.tuples(_ids, st.sampled_from(["user-a", "user-b", None])), max_size=8)
+_chunks = st.lists(
+    st.tuples(st.lists(_ids, min_size=1, max_size=4, unique=True), _answers, st.booleans()),
+    max_size=4,
+)
+
+
+@given(requested=st.lists(_ids, max_size=6, unique=True), chunks=_chunks)
+def test_chunks_judged_one_by_one_sum_up_as_judged_at_once(
+    requested: list[str], chunks: list[tuple[list[str], list[tuple[str, str | None]], bool]]
+) -> None:
+    """A job judges each chunk as its answer comes back (`judge_chunk`) and sums up at the
+    end (`summarize_judged`): the lead's summary must be the one judging everything at the
+    end gives, whatever the answers (duplicates, other assignees, errors)."""
+    results = [
+        ChunkResult(
+            tuple(ids),
+            tasks=tuple(task(task_id, who) for task_id, who in answer),
+            error=ChunkError("lost", status=None) if failed else None,
+        )
+        for ids, answer, failed in chunks
+    ]
+    asked = confirmation(("user-a", "UA", requested))
+    judged = [[judge_chunk(result, "user-a") for result in results]]
+    assert summarize_judged(asked, judged) == summarize(asked, [results])
