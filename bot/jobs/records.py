@@ -37,8 +37,10 @@ RENEW: Final = (
     "if redis.call('GET', KEYS[1]) == ARGV[1] then "
     "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
 )
-#: Take the lease when it is free, keep it when it is ours already (a retried command too).
+#: Take the lease when it is free, keep it when it is ours already (a retried command too);
+#: never once the job was published (KEYS[2]).
 CLAIM: Final = (
+    "if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end "
     "local held = redis.call('GET', KEYS[1]) "
     "if held == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
     "if held then return 0 end "
@@ -117,9 +119,8 @@ class JobRecords:
         False when the job was reported already or another live worker holds the lease; a dead
         publisher's lease runs out, and whoever takes it over finishes the steps not done.
         """
-        if await self.publication(job_id) is not None:
-            return False
-        return bool(await self._script(CLAIM, self._job_key(job_id, "publishing"), owner, lease_ms))
+        keys = (self._job_key(job_id, "publishing"), self._job_key(job_id, "published"))
+        return bool(await self._call(lambda: self._redis.eval(CLAIM, 2, *keys, owner, lease_ms)))
 
     async def renew_publication(self, job_id: str, owner: str, lease_ms: int) -> bool:
         key = self._job_key(job_id, "publishing")
