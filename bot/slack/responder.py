@@ -68,8 +68,6 @@ class Responder:
             return -1
         try:
             use = await self.uses.take(url, final=final)
-            if use > 1:
-                await self.uses.wait_turn(url, use)
         except StoreUnavailable:
             return -1  # uncounted rather than unsaid
         return use

@@ -25,13 +25,14 @@ FINAL_USES: Final = 5
 PROGRESS_USES: Final = 4
 URL_LIFETIME_SECONDS: Final = 30 * 60
 
-#: Take one use under `limit`: the use's number (1-based), or 0 when none is left.
+#: Take one use under `limit`: the use's number (1-based), or 0 when none is left; and how
+#: many posts are over, so a post whose turn it is already does not ask again.
 _TAKE: Final = (
     "local used = tonumber(redis.call('HGET', KEYS[1], 'uses') or '0') "
-    "if used >= tonumber(ARGV[1]) then return 0 end "
+    "if used >= tonumber(ARGV[1]) then return {0, 0} end "
     "redis.call('HINCRBY', KEYS[1], 'uses', 1) "
     "redis.call('EXPIRE', KEYS[1], ARGV[2]) "
-    "return used + 1"
+    "return {used + 1, tonumber(redis.call('HGET', KEYS[1], 'settled') or '0')}"
 )
 
 
@@ -44,12 +45,18 @@ class ResponseUrlUses:
         """Keyed by a hash: the URL itself is a credential for 30 minutes."""
         return self._key("response-url", hashlib.sha256(url.encode()).hexdigest()[:32])
 
-    async def take(self, url: str, *, final: bool) -> int:
-        """The number of this use, or 0 when the budget (4 for progress, 5 in all) is spent."""
+    async def take(self, url: str, *, final: bool, at_most: float = 5.0) -> int:
+        """The number of this use, or 0 when the budget (4 for progress, 5 in all) is spent;
+        once the posts before it are over (`wait_turn`, at most `at_most` seconds)."""
         limit = FINAL_USES if final else PROGRESS_USES
         with unavailable_on_connection_error():
-            used = await self._redis.eval(_TAKE, 1, self.key(url), limit, URL_LIFETIME_SECONDS)
-        return int(used)
+            use, settled = await self._redis.eval(
+                _TAKE, 1, self.key(url), limit, URL_LIFETIME_SECONDS
+            )
+        use = int(use)
+        if use > 1 and int(settled) < use - 1:
+            await self.wait_turn(url, use, at_most)
+        return use
 
     async def settle(self, url: str) -> None:
         """One post on `url` is over (taken or not): later ones may go."""
