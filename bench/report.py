@@ -325,8 +325,8 @@ def _burst_job(burst: dict[str, Any]) -> list[str]:
     return [
         f"The bot ran as `WEB_CONCURRENCY={burst.get('web_processes', 1)} python -m bot` on a "
         f"real Redis. {len(ratios)} jobs of 10,000 ids, each confirmed 1 s into a burst of its own "
-        f"run by {where}, took {', '.join(f'{r:.2f}x' for r in ratios)} their ideal; the median "
-        f"one posted its result **{job['job_s']:.2f} s** after Confirm against an ideal "
+        f"and run by {where}, took {', '.join(f'{r:.2f}x' for r in ratios)} their ideal; the "
+        f"median one posted its result **{job['job_s']:.2f} s** after Confirm against an ideal "
         f"of {job['ideal_s']:.2f} s for its chunks at 4 in flight (**{job['ratio']:.2f}x**, "
         f"target at most 1.25: **{_met(met['job'])}**; load {job['load_1m']:.2f}). Of that, "
         f"{job['confirm_to_first_chunk_s']:.2f} s went from Confirm to its first chunk at the "

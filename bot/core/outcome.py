@@ -176,8 +176,8 @@ class ShareSummary:
 
     @cached_property
     def assigned_tasks(self) -> tuple[AssignedTask, ...]:
-        assigned = Verdict.ASSIGNED
-        return tuple(o.task for o in self.outcomes if o.verdict is assigned and o.task is not None)
+        ok = Verdict.ASSIGNED
+        return tuple(o.task for o in self.outcomes if o.verdict is ok and o.task is not None)
 
     @cached_property
     def failed_ids(self) -> tuple[str, ...]:
