@@ -78,8 +78,8 @@ class JobRecords:
                 await asyncio.sleep(PATIENCE_DELAYS[min(attempt, len(PATIENCE_DELAYS) - 1)])
                 attempt += 1
 
-    async def _script(self, script: str, key: str, *args: str | int) -> Any:
-        return await self._call(lambda: self._redis.eval(script, 1, key, *args))
+    async def _script(self, script: str, keys: tuple[str, ...], *args: str | int) -> Any:
+        return await self._call(lambda: self._redis.eval(script, len(keys), *keys, *args))
 
     async def record_chunk(self, job_id: str, index: int, result: dict[str, Any]) -> None:
         key = self._job_key(job_id, "chunks")
@@ -109,7 +109,7 @@ class JobRecords:
 
     async def unlock_chunk(self, job_id: str, index: int, owner: str) -> None:
         """Compare-and-delete: a lock that lapsed and another worker took stays theirs."""
-        await self._script(RELEASE, self._job_key(job_id, "lock", str(index)), owner)
+        await self._script(RELEASE, (self._job_key(job_id, "lock", str(index)),), owner)
 
     # -- publication, exactly once ------------------------------------------------------------
 
@@ -120,14 +120,14 @@ class JobRecords:
         publisher's lease runs out, and whoever takes it over finishes the steps not done.
         """
         keys = (self._job_key(job_id, "publishing"), self._job_key(job_id, "published"))
-        return bool(await self._call(lambda: self._redis.eval(CLAIM, 2, *keys, owner, lease_ms)))
+        return bool(await self._script(CLAIM, keys, owner, lease_ms))
 
     async def renew_publication(self, job_id: str, owner: str, lease_ms: int) -> bool:
         key = self._job_key(job_id, "publishing")
-        return bool(await self._script(RENEW, key, owner, lease_ms))
+        return bool(await self._script(RENEW, (key,), owner, lease_ms))
 
     async def release_publication(self, job_id: str, owner: str) -> None:
-        await self._script(RELEASE, self._job_key(job_id, "publishing"), owner)
+        await self._script(RELEASE, (self._job_key(job_id, "publishing"),), owner)
 
     async def mark_step(self, job_id: str, step: str, value: str = "1") -> None:
         """One reporting step done (summary, detail, a DM, the result, the audit record)."""
