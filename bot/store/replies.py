@@ -24,6 +24,8 @@ __all__ = ["FINAL_USES", "PROGRESS_USES", "ResponseUrlUses"]
 FINAL_USES: Final = 5
 PROGRESS_USES: Final = 4
 URL_LIFETIME_SECONDS: Final = 30 * 60
+#: Longest wait for the posts counted before this one to be over.
+TURN_SECONDS: Final = 5.0
 
 #: Take one use under `limit`: the use's number (1-based), or 0 when none is left; and how
 #: many posts are over, so a post whose turn it is already does not ask again.
@@ -45,7 +47,7 @@ class ResponseUrlUses:
         """Keyed by a hash: the URL itself is a credential for 30 minutes."""
         return self._key("response-url", hashlib.sha256(url.encode()).hexdigest()[:32])
 
-    async def take(self, url: str, *, final: bool, at_most: float = 5.0) -> int:
+    async def take(self, url: str, *, final: bool, at_most: float = TURN_SECONDS) -> int:
         """The number of this use, or 0 when the budget (4 for progress, 5 in all) is spent;
         once the posts before it are over (`wait_turn`, at most `at_most` seconds)."""
         limit = FINAL_USES if final else PROGRESS_USES
@@ -63,7 +65,7 @@ class ResponseUrlUses:
         with unavailable_on_connection_error():
             await self._redis.hincrby(self.key(url), "settled", 1)
 
-    async def wait_turn(self, url: str, use: int, at_most: float = 5.0) -> None:
+    async def wait_turn(self, url: str, use: int, at_most: float = TURN_SECONDS) -> None:
         """Wait until the posts before use number `use` are over, at most `at_most` seconds."""
         deadline = time.monotonic() + at_most
         while time.monotonic() < deadline:
