@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TypeVar
 
@@ -138,12 +139,22 @@ class SGPClient:
         return _tasks(response, attempts)
 
     async def _send_batch_assign(
-        self, evaluation_id: str, task_ids: Sequence[str], assigned_to: str | None
+        self,
+        evaluation_id: str,
+        task_ids: Sequence[str],
+        assigned_to: str | None,
+        slot: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+        on_answer: Callable[[], None] | None = None,
     ) -> tuple[httpx.Response, int]:
         path = f"/v4/evaluations/{segment(evaluation_id, 'evaluation')}/tasks/batch-assign"
         body = BatchAssignTaskRequest(task_ids=list(task_ids), assigned_to=assigned_to)
         return await self._transport.request(
-            "PATCH", path, json_body=body.to_json(), evaluation_id=evaluation_id
+            "PATCH",
+            path,
+            json_body=body.to_json(),
+            evaluation_id=evaluation_id,
+            slot=slot,
+            on_answer=on_answer,
         )
 
     async def assign_chunked(
@@ -183,17 +194,20 @@ class SGPClient:
         Waiting chunks get freed slots lane by lane in turn (`gate.lane`: the job), so a small
         job's chunk goes out next rather than behind every queued chunk of the big ones.
 
-        The slot is freed as soon as the answer has arrived, and `gate.answered` told: parsing
-        a large answer is the bot's work, and the next request should already be on its way
-        while it happens.
+        Each attempt holds a slot until the platform's status line: a success frees it (and
+        `gate.answered` is told) before its answer is downloaded and parsed, which is the
+        bot's work, so the next request is already on its way while it happens.
         """
         ids = tuple(chunk)
+        key = lane.get() or (evaluation_id, assigned_to)
         try:
-            async with self._in_flight.slot(lane.get() or (evaluation_id, assigned_to)):
-                response, attempts = await self._send_batch_assign(evaluation_id, ids, assigned_to)
-            if (tell := answered.get()) is not None:
-                tell()
-            await asyncio.sleep(0)  # a chunk handed the freed slots starts before this parse
+            response, attempts = await self._send_batch_assign(
+                evaluation_id,
+                ids,
+                assigned_to,
+                slot=lambda: self._in_flight.slot(key),
+                on_answer=answered.get(),
+            )
             tasks = tuple(_tasks(response, attempts))
             return ChunkResult(ids, tasks, silent=response.content.strip() in (b"", b"null"))
         except SGPError as err:

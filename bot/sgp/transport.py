@@ -8,6 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from typing import Any
 from urllib.parse import quote
 
@@ -85,19 +86,27 @@ class Transport:
         json_body: Any = None,
         params: Mapping[str, str | int] | None = None,
         evaluation_id: str | None = None,
+        slot: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+        on_answer: Callable[[], None] | None = None,
     ) -> tuple[httpx.Response, int]:
         """The successful response and how many attempts it took; else a typed SGPError.
 
         `evaluation_id` names the evaluation in the error's message when the request was
-        about one.
+        about one. Each attempt holds `slot()` (the caller's bound) and the shared cap while
+        the platform works on it: up to a success's status line, through an error's answer.
+        A success's body is read after they are freed, once `on_answer()` has been told, so
+        the next request is on its way while this one's answer downloads; a body cut short
+        is retried like any lost answer, in fresh slots.
         """
 
         async def send() -> httpx.Response:
-            if self.cap is None:
-                return await self.http.request(method, path, json=json_body, params=params)
-            async with self.cap.slot():
-                response = await self.http.request(method, path, json=json_body, params=params)
-            if response.status_code == 429:  # every process waits, not just this request
+            response = await self._status_line(method, path, json_body, params, slot)
+            if response.is_success:
+                if on_answer is not None:
+                    on_answer()
+                await _read(response)
+            elif response.status_code == 429 and self.cap is not None:
+                # every process waits, not just this request
                 await self.cap.pause(retry_after_seconds(response.headers) or 0)
             return response
 
@@ -113,6 +122,26 @@ class Transport:
         raise error_for_status(
             response.status_code, self._error_body(response), evaluation_id, attempts
         )
+
+    async def _status_line(
+        self,
+        method: str,
+        path: str,
+        json_body: Any,
+        params: Mapping[str, str | int] | None,
+        slot: Callable[[], AbstractAsyncContextManager[None]] | None,
+    ) -> httpx.Response:
+        """One attempt's answer, in its slots: a success's body still to read, an error's read."""
+        async with AsyncExitStack() as held:
+            if slot is not None:
+                await held.enter_async_context(slot())
+            if self.cap is not None:
+                await held.enter_async_context(self.cap.slot())
+            request = self.http.build_request(method, path, json=json_body, params=params)
+            response = await self.http.send(request, stream=True)
+            if not response.is_success:
+                await _read(response)
+            return response
 
     def _observe(self, status: str, started: float) -> None:
         """Tell the observer about one attempt; counting must never break an assignment."""
@@ -131,6 +160,14 @@ class Transport:
             return json.loads(text)
         except ValueError:
             return text
+
+
+async def _read(response: httpx.Response) -> None:
+    """The whole body, and the connection back to the pool whether or not it all came."""
+    try:
+        await response.aread()
+    finally:
+        await response.aclose()
 
 
 def json_body(response: httpx.Response, attempts: int) -> Any:
