@@ -37,7 +37,7 @@ CHUNK = 500
 CATEGORIES = (
     ("parsing the answer", ("_tasks (bot/sgp/client.py", "validate_json", "reconcile")),
     ("encoding the chunk record", ("encode_chunk", "codec.py")),
-    ("recording (Redis)", ("record_chunk", "recorded_chunk")),
+    ("recording (Redis)", ("record_chunk",)),
     ("locking (Redis)", ("lock_chunk", "unlock_chunk")),
     ("progress", ("on_progress", "progress")),
     ("encoding the request", ("to_json", "BatchAssignTaskRequest")),

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Final
+from typing import Any, Final
 
 from bot.core.job import Job
 from bot.core.outcome import Summary
@@ -66,29 +66,30 @@ class JobExecution:
         if deliveries > 1:
             log.info("job %s: taking over (delivery %d)", job.id, deliveries)
         try:
-            undo_id = await self._snapshot(job)
+            undo_id, recorded = await self._snapshot(job)
             progress = self.publisher.progress(job)
             waits = _logged(job, self.publisher.waiting(job))
-            summary = await self.runner.run(job, progress, on_wait=waits)
+            summary = await self.runner.run(job, progress, on_wait=waits, recorded=recorded)
             await self._report(job, summary, undo_id)
         except Exception:
             self.metrics.job_errored()
             raise
 
-    async def _snapshot(self, job: Job) -> str | None:
-        """Who had each task before, for Undo: taken once, before the job's first chunk.
+    async def _snapshot(self, job: Job) -> tuple[str | None, dict[int, dict[str, Any]]]:
+        """Who had each task before, for Undo: taken once, before the job's first chunk; and
+        the chunks recorded so far, read with it.
 
         A worker taking the job over reuses it; if chunks ran without one (the first worker
         died in between), the platform's state is no longer "before", so there is no Undo.
         """
-        known = await self.records.undo(job.id)
+        known, recorded = await self.records.start_of(job.id)
         if known is not None:
-            return known or None
-        if await self.records.recorded_chunks(job.id):
-            return None
+            return known or None, recorded
+        if recorded:
+            return None, recorded
         undo_id = await self.undo.snapshot(job.confirmation)
         await self.records.set_undo(job.id, undo_id)
-        return undo_id
+        return undo_id, recorded
 
     async def _report(self, job: Job, summary: Summary, undo_id: str | None) -> None:
         """Exactly once across workers, whatever moment a worker dies at.

@@ -16,14 +16,14 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Final, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 from redis.asyncio import Redis
 
 from bot.jobs.queue import FINISHED_TTL_SECONDS
 from bot.store.errors import StoreUnavailable, unavailable_on_connection_error
 
-__all__ = ["JobRecords"]
+__all__ = ["ChunkLock", "JobRecords"]
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,27 @@ CLAIM: Final = (
     "if held then return 0 end "
     "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1"
 )
+#: A chunk's lock (KEYS[1]), unless the chunk is recorded already (field ARGV[3] of KEYS[2]):
+#: then its record, and nothing locked. One round trip, and no moment between the two looks.
+LOCK: Final = (
+    "local done = redis.call('HGET', KEYS[2], ARGV[3]) if done then return done end "
+    "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end return 0"
+)
+#: A chunk's record (ARGV[1] of KEYS[1], kept ARGV[3] s), and its lock (KEYS[2]) freed if
+#: it is still ARGV[2]'s.
+RECORD: Final = (
+    "redis.call('HSET', KEYS[1], ARGV[1], ARGV[4]) redis.call('EXPIRE', KEYS[1], ARGV[3]) "
+    "if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end return 1"
+)
 #: Waits between tries while Redis is away: short first, so a blip costs a blip.
 PATIENCE_DELAYS: Final = (0.05, 0.1, 0.2, 0.5, 1.0)
+
+
+class ChunkLock(NamedTuple):
+    """What trying to lock a chunk found: the lock, or the chunk finished by another worker."""
+
+    locked: bool
+    recorded: dict[str, Any] | None = None
 
 
 class JobRecords:
@@ -81,31 +100,41 @@ class JobRecords:
     async def _script(self, script: str, keys: tuple[str, ...], *args: str | int) -> Any:
         return await self._call(lambda: self._redis.eval(script, len(keys), *keys, *args))
 
-    async def record_chunk(self, job_id: str, index: int, result: dict[str, Any]) -> None:
-        key = self._job_key(job_id, "chunks")
-
-        async def record() -> None:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.hset(key, str(index), json.dumps(result))
-                pipe.expire(key, FINISHED_TTL_SECONDS)
-                await pipe.execute()
-
-        await self._call(record)
+    async def record_chunk(
+        self, job_id: str, index: int, result: dict[str, Any], owner: str
+    ) -> None:
+        """The chunk's result, and its lock (`owner`'s) freed: one round trip."""
+        keys = (self._job_key(job_id, "chunks"), self._job_key(job_id, "lock", str(index)))
+        await self._script(
+            RECORD, keys, str(index), owner, FINISHED_TTL_SECONDS, json.dumps(result)
+        )
 
     async def recorded_chunks(self, job_id: str) -> dict[int, dict[str, Any]]:
         raw = await self._call(lambda: self._redis.hgetall(self._job_key(job_id, "chunks")))
         return {int(index): json.loads(value) for index, value in raw.items()}
 
-    async def recorded_chunk(self, job_id: str, index: int) -> dict[str, Any] | None:
-        """One chunk's record: a 200-chunk job reads its own, not every record, per chunk."""
-        key = self._job_key(job_id, "chunks")
-        raw = await self._call(lambda: self._redis.hget(key, str(index)))
-        return None if raw is None else json.loads(raw)
+    async def start_of(self, job_id: str) -> tuple[str | None, dict[int, dict[str, Any]]]:
+        """Where a job starts from, in one round trip: its undo snapshot id (as `undo` gives
+        it) and the chunks recorded so far."""
 
-    async def lock_chunk(self, job_id: str, index: int, owner: str, lease_ms: int) -> bool:
-        """Not re-entrant: two tries of one chunk by one worker must not both send it."""
-        key = self._job_key(job_id, "lock", str(index))
-        return bool(await self._call(lambda: self._redis.set(key, owner, nx=True, px=lease_ms)))
+        async def read() -> list[Any]:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.get(self._job_key(job_id, "undo"))
+                pipe.hgetall(self._job_key(job_id, "chunks"))
+                return list(await pipe.execute())
+
+        undo, chunks = await self._call(read)
+        recorded = {int(index): json.loads(value) for index, value in chunks.items()}
+        return (None if undo is None else str(undo)), recorded
+
+    async def lock_chunk(self, job_id: str, index: int, owner: str, lease_ms: int) -> ChunkLock:
+        """The chunk's lock, or its record when another worker finished it. Not re-entrant:
+        two tries of one chunk by one worker must not both send it."""
+        keys = (self._job_key(job_id, "lock", str(index)), self._job_key(job_id, "chunks"))
+        answer = await self._script(LOCK, keys, owner, lease_ms, str(index))
+        if isinstance(answer, str | bytes):
+            return ChunkLock(locked=False, recorded=json.loads(answer))
+        return ChunkLock(locked=bool(answer))
 
     async def unlock_chunk(self, job_id: str, index: int, owner: str) -> None:
         """Compare-and-delete: a lock that lapsed and another worker took stays theirs."""

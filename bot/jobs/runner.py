@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from bot.core.confirmation import Confirmation
 from bot.core.job import Job
@@ -104,21 +104,31 @@ class JobRunner:
         self.lease_ms = lease_ms
 
     async def run(
-        self, job: Job, on_progress: Progress | None = None, on_wait: WaitNotice | None = None
+        self,
+        job: Job,
+        on_progress: Progress | None = None,
+        on_wait: WaitNotice | None = None,
+        recorded: Mapping[int, dict[str, Any]] | None = None,
     ) -> Summary:
-        """The job's summary; `on_wait(seconds, why)` hears of each wait the platform asks for."""
+        """The job's summary; `on_wait(seconds, why)` hears of each wait the platform asks for.
+
+        `recorded`: the chunks recorded already, when the caller has just read them.
+        """
         token = lane.set(job.id)  # the platform's slots go round the running jobs in turn
         try:
             with patience(on_wait=on_wait or _log_wait(job)):
-                return await self._run(job, on_progress)
+                if recorded is None:
+                    recorded = await self.records.recorded_chunks(job.id)
+                return await self._run(job, on_progress, recorded)
         finally:
             lane.reset(token)
 
-    async def _run(self, job: Job, on_progress: Progress | None) -> Summary:
+    async def _run(
+        self, job: Job, on_progress: Progress | None, recorded: Mapping[int, dict[str, Any]]
+    ) -> Summary:
         confirmation = job.confirmation
         shares = [(s.assignee.platform_user_id, s.task_ids) for s in confirmation.shares]
         chunks = job_chunks(shares, self.sgp.chunk_size)
-        recorded = await self.records.recorded_chunks(job.id)
         results: dict[int, ChunkResult] = {i: decode_chunk(r) for i, r in recorded.items()}
         total = confirmation.task_count
         done = sum(len(results[i].task_ids) for i in results)
@@ -154,27 +164,28 @@ class JobRunner:
     async def _run_chunk(
         self, job: Job, index: int, ids: tuple[str, ...], assignee: str, gate: Gate
     ) -> ChunkResult:
-        while not await self.records.lock_chunk(job.id, index, self.owner, self.lease_ms):
+        while True:
+            lock = await self.records.lock_chunk(job.id, index, self.owner, self.lease_ms)
+            if lock.recorded is not None:  # another worker finished it
+                return decode_chunk(lock.recorded)
+            if lock.locked:
+                break
             # Another worker is sending this chunk: wait for its record, or for its lock to lapse.
-            recorded = await self.records.recorded_chunk(job.id, index)
-            if recorded is not None:
-                return decode_chunk(recorded)
             await asyncio.sleep(LOCK_POLL_SECONDS)
+        unlocked = False
         try:
-            recorded = await self.records.recorded_chunk(job.id, index)
-            if recorded is not None:  # finished by the other worker just before we locked
-                return decode_chunk(recorded)
             evaluation_id = job.confirmation.evaluation_id
-
             result = await gate.send(
                 ids,
                 lambda: self.sgp.assign_chunk(evaluation_id, ids, assignee),
                 lambda answer: checked(self.sgp, evaluation_id, answer, assignee),
             )
-            await self.records.record_chunk(job.id, index, encode_chunk(result))
+            await self.records.record_chunk(job.id, index, encode_chunk(result), self.owner)
+            unlocked = True  # recording the result freed the lock
             return result
         finally:
-            await self.records.unlock_chunk(job.id, index, self.owner)
+            if not unlocked:
+                await self.records.unlock_chunk(job.id, index, self.owner)
 
 
 async def assign_all(

@@ -16,7 +16,7 @@ from bot.core.outcome import Summary
 from bot.fakes.sgp_server import FakeSGP
 from bot.fakes.waiting import eventually
 from bot.jobs.queue import JobQueue
-from bot.jobs.records import JobRecords
+from bot.jobs.records import ChunkLock, JobRecords
 from bot.jobs.runner import OPEN_PER_SLOT, JobRunner
 from bot.jobs.worker import Worker
 from bot.sgp.client import SGPClient
@@ -96,11 +96,17 @@ class CountedLocks(JobRecords):
         self.held = 0
         self.most = 0
 
-    async def lock_chunk(self, job_id: str, index: int, owner: str, lease_ms: int) -> bool:
-        taken = await super().lock_chunk(job_id, index, owner, lease_ms)
-        self.held += taken
+    async def lock_chunk(self, job_id: str, index: int, owner: str, lease_ms: int) -> ChunkLock:
+        lock = await super().lock_chunk(job_id, index, owner, lease_ms)
+        self.held += lock.locked
         self.most = max(self.most, self.held)
-        return taken
+        return lock
+
+    async def record_chunk(
+        self, job_id: str, index: int, result: dict[str, Any], owner: str
+    ) -> None:
+        await super().record_chunk(job_id, index, result, owner)
+        self.held -= 1  # recording frees the lock
 
     async def unlock_chunk(self, job_id: str, index: int, owner: str) -> None:
         await super().unlock_chunk(job_id, index, owner)

@@ -79,8 +79,8 @@ async def test_a_resumed_job_sends_only_what_is_missing(
         # A previous worker finished chunk 0 (t0 t1) and chunk 3 (t6 t7), then died.
         first = await sgp.assign_chunk("eval_1", IDS[:2], "user-a")
         fourth = await sgp.assign_chunk("eval_1", IDS[6:8], "user-b")
-        await jobs.record_chunk("j1", 0, encode_chunk(first))
-        await jobs.record_chunk("j1", 3, encode_chunk(fourth))
+        await jobs.record_chunk("j1", 0, encode_chunk(first), "w1")
+        await jobs.record_chunk("j1", 3, encode_chunk(fourth), "w1")
         before = sent_chunks(platform)
         summary = await JobRunner(jobs, sgp, "w2", 60_000).run(job())
     assert summary.assigned == 10
