@@ -107,6 +107,8 @@ def in_order(requested: Sequence[str], judged: Iterable[Judged]) -> tuple[TaskOu
     outcomes: dict[str, TaskOutcome] = {}
     for chunk in judged:
         outcomes.update(chunk)
+    if len(outcomes) == len(requested) and list(outcomes) == list(requested):
+        return tuple(outcomes.values())  # the usual case, compared and copied in C
     missing = TaskOutcome("", Verdict.NOT_RETURNED, reason=NOT_RETURNED_REASON)
     return tuple(outcomes.get(t) or missing._replace(task_id=t) for t in requested)
 
@@ -174,19 +176,18 @@ class ShareSummary:
     def requested(self) -> int:
         return len(self.outcomes)
 
-    @cached_property
+    @property
     def assigned_tasks(self) -> tuple[AssignedTask, ...]:
-        ok = Verdict.ASSIGNED
-        return tuple(o.task for o in self.outcomes if o.verdict is ok and o.task is not None)
+        return self._sorted.assigned_tasks
 
-    @cached_property
+    @property
     def failed_ids(self) -> tuple[str, ...]:
         """Ids whose request failed (after retries): the ones worth trying again."""
-        return tuple(o.task_id for o in self.outcomes if o.verdict is Verdict.FAILED)
+        return self._sorted.failed_ids
 
-    @cached_property
+    @property
     def assigned(self) -> int:
-        return sum(1 for o in self.outcomes if o.verdict is Verdict.ASSIGNED)
+        return self._sorted.assigned
 
     @cached_property
     def not_assigned(self) -> int:
@@ -211,14 +212,37 @@ class ShareSummary:
         known = [e for e in expiries if e is not None]
         return min(known) if known else None
 
-    @cached_property
+    @property
     def problems(self) -> dict[str, list[str]]:
         """Task ids that did not get assigned, grouped by reason, in request order."""
-        grouped: dict[str, list[str]] = defaultdict(list)
+        return self._sorted.problems
+
+    @cached_property
+    def _sorted(self) -> _Sorted:
+        """The outcomes gone through once for every count that needs each of them (a share
+        may hold 100,000, and the requester's result waits for these counts)."""
+        ok, failed = Verdict.ASSIGNED, Verdict.FAILED
+        assigned_tasks: list[AssignedTask] = []
+        failed_ids: list[str] = []
+        problems: dict[str, list[str]] = defaultdict(list)
+        assigned = 0
         for outcome in self.outcomes:
-            if outcome.verdict is not Verdict.ASSIGNED:
-                grouped[outcome.reason or outcome.verdict.value].append(outcome.task_id)
-        return dict(grouped)
+            if outcome.verdict is ok:
+                assigned += 1
+                if outcome.task is not None:
+                    assigned_tasks.append(outcome.task)
+                continue
+            problems[outcome.reason or outcome.verdict.value].append(outcome.task_id)
+            if outcome.verdict is failed:
+                failed_ids.append(outcome.task_id)
+        return _Sorted(assigned, tuple(assigned_tasks), tuple(failed_ids), dict(problems))
+
+
+class _Sorted(NamedTuple):
+    assigned: int
+    assigned_tasks: tuple[AssignedTask, ...]
+    failed_ids: tuple[str, ...]
+    problems: dict[str, list[str]]
 
 
 @dataclass(frozen=True)

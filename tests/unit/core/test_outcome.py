@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from bot.core.outcome import (
     NOT_RETURNED_REASON,
     UNKNOWN,
+    TaskOutcome,
     Verdict,
+    in_order,
     judge,
     judge_chunk,
     summarize,
@@ -108,7 +110,16 @@ def test_chunks_judged_one_by_one_sum_up_as_judged_at_once(
     """A job judges each chunk as its answer comes back (`judge_chunk`) and sums up at the
     end (`summarize_judged`): the lead's summary must be the one judging everything at the
     end gives, whatever the answers (duplicates, other assignees, errors)."""
-    results = [
+    results = _results(chunks)
+    asked = confirmation(("user-a", "UA", requested))
+    judged = [[judge_chunk(result, "user-a") for result in results]]
+    assert summarize_judged(asked, judged) == summarize(asked, [results])
+
+
+def _results(
+    chunks: list[tuple[list[str], list[tuple[str, str | None]], bool]],
+) -> list[ChunkResult]:
+    return [
         ChunkResult(
             tuple(ids),
             tasks=tuple(task(task_id, who) for task_id, who in answer),
@@ -116,6 +127,41 @@ def test_chunks_judged_one_by_one_sum_up_as_judged_at_once(
         )
         for ids, answer, failed in chunks
     ]
+
+
+@given(other=st.lists(_ids, max_size=8), chunks=_chunks, as_sent=st.booleans())
+def test_verdicts_are_put_in_request_order_whatever_the_chunks(
+    other: list[str],
+    chunks: list[tuple[list[str], list[tuple[str, str | None]], bool]],
+    as_sent: bool,
+) -> None:
+    """`in_order` copies the chunks' verdicts straight when they are the request, in order
+    (`as_sent`, as a job sends it); any other case (a repeated id, one missing, another
+    order) reads each id up."""
+    requested = [i for ids, _, _ in chunks for i in ids] if as_sent else other
+    judged = [judge_chunk(result, "user-a") for result in _results(chunks)]
+    latest: dict[str, TaskOutcome] = {}
+    for chunk in judged:
+        latest.update(chunk)
+    missing = TaskOutcome("", Verdict.NOT_RETURNED, reason=NOT_RETURNED_REASON)
+    expected = tuple(latest.get(t) or missing._replace(task_id=t) for t in requested)
+    assert in_order(requested, judged) == expected
+
+
+@given(requested=st.lists(_ids, max_size=6, unique=True), chunks=_chunks)
+def test_a_shares_counts_are_its_outcomes_counted(
+    requested: list[str], chunks: list[tuple[list[str], list[tuple[str, str | None]], bool]]
+) -> None:
+    """One pass over the outcomes gives every count the summary shows, each as its own
+    definition would."""
     asked = confirmation(("user-a", "UA", requested))
-    judged = [[judge_chunk(result, "user-a") for result in results]]
-    assert summarize_judged(asked, judged) == summarize(asked, [results])
+    [share] = summarize(asked, [_results(chunks)]).shares
+    outcomes = share.outcomes
+    assert share.assigned == sum(o.verdict is Verdict.ASSIGNED for o in outcomes)
+    assert share.assigned_tasks == tuple(o.task for o in outcomes if o.ok and o.task)
+    assert share.failed_ids == tuple(o.task_id for o in outcomes if o.verdict is Verdict.FAILED)
+    problems: dict[str, list[str]] = {}
+    for o in outcomes:
+        if not o.ok:
+            problems.setdefault(o.reason or o.verdict.value, []).append(o.task_id)
+    assert share.problems == problems
