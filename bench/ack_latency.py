@@ -118,6 +118,10 @@ def bot_environment(slack_url: str, sgp_url: str, port: int) -> dict[str, str]:
         "HOST": "127.0.0.1",
         "ASSIGN_ADMINS": ADMIN,
         "LOG_LEVEL": "WARNING",
+        # The fake's assignments expire in a day: with the default 24 h window, each job's
+        # reminder digest (a listing of the whole evaluation) would come within a poll of the
+        # job, in the middle of the next round's. 1 h keeps reminders on and out of the runs.
+        "ASSIGN_REMIND_BEFORE_HOURS": "1",
     }
 
 
