@@ -57,9 +57,10 @@ class Gate:
         """`send()` in a free slot, then `check` its answer out of the slot; or the chunk
         recorded as not sent once the key was refused.
 
-        The slot is held until the platform's answer is in: a successful one frees it before
-        it is parsed (the client calls `gate.answered`), a failed one once it is judged, so
-        that no new request goes out after a 401 or 403 (`refused` is looked at in the slot).
+        The slot is held until the platform answers: a success frees it at its status line,
+        before the answer downloads and is parsed (the client calls `gate.answered`), a
+        failure once it is judged, so that no new request goes out after a 401 or 403
+        (`refused` is looked at in the slot).
         The check (judging, reading back) is never in the slot.
         """
         await self.slots.acquire()

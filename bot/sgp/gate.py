@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 #: The lane of the requests made in this context (the executor sets the job's id); None: the
 #: client falls back to the request's evaluation and assignee.
 lane: ContextVar[Hashable | None] = ContextVar("platform_lane", default=None)
-#: Called by the client when a batch-assign's successful answer has arrived, before it parses
-#: it (the job runner frees the job's slot then; a refusal is an error and skips it).
+#: Called by the client when a batch-assign's success status line has arrived, before its
+#: answer downloads and is parsed (the job runner frees the job's slot then; a refusal is an
+#: error and skips it).
 answered: ContextVar[Callable[[], None] | None] = ContextVar("platform_answered", default=None)
 
 #: How long a process's poller waits before asking Redis again for a slot that was full

@@ -132,16 +132,22 @@ class Transport:
         slot: Callable[[], AbstractAsyncContextManager[None]] | None,
     ) -> httpx.Response:
         """One attempt's answer, in its slots: a success's body still to read, an error's read."""
-        async with AsyncExitStack() as held:
-            if slot is not None:
-                await held.enter_async_context(slot())
-            if self.cap is not None:
-                await held.enter_async_context(self.cap.slot())
-            request = self.http.build_request(method, path, json=json_body, params=params)
-            response = await self.http.send(request, stream=True)
-            if not response.is_success:
-                await _read(response)
-            return response
+        response: httpx.Response | None = None
+        try:
+            async with AsyncExitStack() as held:
+                if slot is not None:
+                    await held.enter_async_context(slot())
+                if self.cap is not None:
+                    await held.enter_async_context(self.cap.slot())
+                request = self.http.build_request(method, path, json=json_body, params=params)
+                response = await self.http.send(request, stream=True)
+                if not response.is_success:
+                    await _read(response)
+                return response
+        except BaseException:
+            if response is not None:  # cut short (cancelled) while freeing the slots
+                await response.aclose()
+            raise
 
     def _observe(self, status: str, started: float) -> None:
         """Tell the observer about one attempt; counting must never break an assignment."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 import fakeredis
 import httpx
@@ -12,6 +13,7 @@ import pytest
 
 from bot.sgp.client import SGPClient
 from bot.sgp.gate import SharedCap
+from bot.sgp.transport import Transport
 
 EVAL = "eval_1"
 
@@ -94,3 +96,38 @@ async def test_an_answer_cut_short_is_asked_for_again_in_a_fresh_slot(
     assert [r.ok for r in results] == [True, True]
     assert [t.id for r in results for t in r.tasks] == ["t1", "t2"]
     assert platform.requested == ["t1", "t2", "t1"]
+
+
+async def test_a_request_cancelled_while_its_slots_are_freed_leaves_no_answer_open() -> None:
+    """Shutting down mid-request: the answer whose slots were being freed is closed, and
+    its connection goes back to the pool rather than staying open."""
+    closed = asyncio.Event()
+
+    class Body(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            yield b"[]"
+
+        async def aclose(self) -> None:
+            closed.set()
+
+    freeing = asyncio.Event()
+
+    @asynccontextmanager
+    async def slot() -> AsyncIterator[None]:
+        yield
+        freeing.set()
+        await asyncio.Event().wait()  # freeing the slot hangs until cancelled
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Body())
+
+    transport = Transport(
+        base_url="https://sgp.test", api_key="k", transport=httpx.MockTransport(handler)
+    )
+    request = asyncio.create_task(transport.request("GET", "/user-info", slot=slot))
+    await asyncio.wait_for(freeing.wait(), 5)
+    request.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await request
+    assert closed.is_set()
+    await transport.aclose()
