@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.report_burst import burst_section, met_word
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "docs" / "bench-results"
 BENCHMARKS = (
@@ -109,7 +111,7 @@ def markdown(figures: dict[str, Any]) -> str:
         "",
         f"Bot p99 / minimal p99 (Bolt's default): **{bot['p99_ms'] / minimal['p99_ms']:.2f}** "
         f"(target: p99 under 100 ms and within 2x: "
-        f"**{_met(bot['p99_ms'] < min(100, 2 * minimal['p99_ms']))}**). Each row is the median "
+        f"**{met_word(bot['p99_ms'] < min(100, 2 * minimal['p99_ms']))}**). Each row is the median "
         f"of {ack['rounds']} rounds by p99, the rounds taken in turn (beside the job: one "
         f"round, while the job ran); saturation is {ack['saturation_in_flight']} in flight.",
         "",
@@ -169,7 +171,7 @@ def markdown(figures: dict[str, Any]) -> str:
         *_fair(figures.get("fair_jobs")),
         *_workers(figures.get("workers")),
         *_overhead(figures.get("chunk_overhead")),
-        *_burst(figures.get("burst")),
+        *burst_section(figures.get("burst")),
     ]
     return "\n".join(lines)
 
@@ -213,7 +215,7 @@ def _fair(fair: dict[str, Any] | None) -> list[str]:
         f"job queued while three 10,000-id jobs run is done **{beside['small_s']:.2f} s** after "
         f"Confirm (alone on an idle worker, same run: {alone['small_s']:.2f} s; the big jobs "
         f"took {beside['big_s']:.1f} s). Target at most {fair['target_s']:.0f} s: "
-        f"**{_met(fair['met'])}** (load {fair['load_1m']:.2f}). The worker runs up to "
+        f"**{met_word(fair['met'])}** (load {fair['load_1m']:.2f}). The worker runs up to "
         "`ASSIGN_WORKER_JOBS` (8) jobs and the client hands its `ASSIGN_CONCURRENCY` slots to "
         "the running jobs in turn, so the small job's chunk goes out with the next free slot.",
         "",
@@ -243,7 +245,7 @@ def _workers(workers: dict[str, Any] | None) -> list[str]:
             f"| {row['load_1m']:.2f} |"
         )
     capped = all(row["max_in_flight"] <= row["cap"] for row in workers["rows"])
-    return [*lines, "", f"Never above the cap: **{_met(capped)}**.", ""]
+    return [*lines, "", f"Never above the cap: **{met_word(capped)}**.", ""]
 
 
 def _overhead(overhead: dict[str, Any] | None) -> list[str]:
@@ -259,94 +261,6 @@ def _overhead(overhead: dict[str, Any] | None) -> list[str]:
         "parsing the 500 tasks of the answer, checking them, encoding and recording the chunk, "
         "the lock and progress. Profile it with `py-spy record -f raw -o out.txt -- python -m "
         "bench.chunk_overhead`, then `python -m bench.chunk_overhead --breakdown out.txt`.",
-        "",
-    ]
-
-
-def _burst(burst: dict[str, Any] | None) -> list[str]:
-    """A fixed-rate burst of `/assign`: the bot beside the ack-only app, and a job beside it."""
-    if burst is None:
-        return []
-    bot, pbr, job = burst["bot"], burst["minimal_pbr"], burst["with_job"]
-    during = job["during_job"]
-    met = burst["met"]
-
-    def row(name: str, figures: dict[str, Any], load: float, previews: bool = True) -> str:
-        preview = (
-            f"{figures['preview_p50_ms']:.1f} | {figures['preview_p99_ms']:.1f}"
-            if previews
-            else " | "
-        )
-        return (
-            f"| {name} | {figures['p50_ms']:.1f} | {figures['p95_ms']:.1f} | "
-            f"{figures['p99_ms']:.1f} | {preview} | {load:.2f} |"
-        )
-
-    rounds = ", ".join(f"{p99:.1f}" for p99 in bot["p99_ms_rounds"])
-    peer_rounds = ", ".join(f"{p99:.1f}" for p99 in pbr["p99_ms_rounds"])
-    return [
-        f"## A burst of {burst['rate']:.0f} `/assign` a second",
-        "",
-        f"Open-loop, as Slack sends: request i is due at start + i / {burst['rate']:.0f} s and "
-        "goes out then whatever the earlier ones are doing (`bench/load.py` `send_at_rate`); "
-        f"each burst lasts {burst['seconds']:.0f} s, and every ack and preview is timed from its "
-        "request's due time (the preview: to its arrival at the fake Slack). The bot and the "
-        "ack-only Bolt app in the bot's mode (`process_before_response=True`) take "
-        f"{burst['rounds']} rounds each in turn; the round with the median ack p99 is shown "
-        f"(bot rounds' p99: {rounds}; the app's: {peer_rounds}). Platform at "
-        f"{burst['per_request'] * 1000:.0f} ms a request + {burst['per_id'] * 1000:.2f} ms an "
-        "id: each preview lists its evaluation once.",
-        "",
-        "| | ack p50 ms | ack p95 ms | ack p99 ms | preview p50 ms | preview p99 ms | load 1m |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-        row("bot (`python -m bot`)", bot, bot["load_1m"]),
-        row("minimal Bolt app, process_before_response", pbr, pbr["load_1m"], previews=False),
-        row("bot, the round with the median 10,000-id job", job["all"], job["load_1m"]),
-        row(
-            f"bot, the {during['requests']} requests due while the job ran", during, job["load_1m"]
-        ),
-        "",
-        f"Bot ack p99 / the app's: **{burst['ack_ratio']:.2f}** (target at most 1.5: "
-        f"**{_met(met['acks'])}**). Previews posted within **{bot['preview_p99_ms']:.0f} ms** "
-        f"at p99 (target 150 ms: **{_met(met['previews'])}**); while the job ran, "
-        f"{during['preview_p99_ms']:.0f} ms, and acks {during['p99_ms']:.1f} ms at p99 "
-        f"({during['p99_ms'] / pbr['p99_ms']:.1f}x the app's).",
-        "",
-        *_burst_job(burst),
-    ]
-
-
-def _burst_job(burst: dict[str, Any]) -> list[str]:
-    job, met = burst["with_job"], burst["met"]
-    ratios = job.get("ratio_rounds", [job["ratio"]])
-    where = f"one of the {burst.get('web_processes', 1)} web processes' workers"
-    if burst.get("worker_process"):
-        where = f"a `python -m bot worker` of its own beside {burst['web_processes']} web processes"
-    return [
-        f"The bot ran as `WEB_CONCURRENCY={burst.get('web_processes', 1)} python -m bot` on a "
-        f"real Redis. {len(ratios)} jobs of 10,000 ids, each confirmed 1 s into a burst of its own "
-        f"and run by {where}, took {', '.join(f'{r:.2f}x' for r in ratios)} their ideal; the "
-        f"median one posted its result **{job['job_s']:.2f} s** after Confirm against an ideal "
-        f"of {job['ideal_s']:.2f} s for its chunks at 4 in flight (**{job['ratio']:.2f}x**, "
-        f"target at most 1.25: **{_met(met['job'])}**; load {job['load_1m']:.2f}). Of that, "
-        f"{job['confirm_to_first_chunk_s']:.2f} s went from Confirm to its first chunk at the "
-        f"platform, its {job['patches']} chunks took {job['chunks_s']:.2f} s first sent to last "
-        f"answered ({job['chunks_ratio']:.2f}x the ideal: **{_met(met['job_chunks'])}**), and "
-        f"{job['last_chunk_to_result_s']:.2f} s went from the last chunk to the result (the "
-        "summary, its permalink and the assignees' DMs; the thread's CSV and the App Homes' "
-        "refresh follow the result). The most requests in flight at the platform: "
-        f"{burst['platform_max_in_flight']} (`ASSIGN_PLATFORM_MAX_IN_FLIGHT`, default 16).",
-        "",
-        "Where the job's time goes now: the platform's latency, then the bot's own work on each "
-        "answer (about 500 KB to read and parse, four arriving together); a chunk's slot goes to "
-        "the next chunk once its answer is in, before it is parsed, and each chunk is judged as "
-        "it comes. After the last: the App Home index, the summary, its permalink, the DM, then "
-        "the result. Each `/assign` costs the bot about 6 ms of CPU (a platform listing, a "
-        "response_url post, 7 Redis calls, Bolt); with more web processes than cores, one "
-        "process's background work no longer holds the acks that reach another. A section "
-        "re-run alone (`python -m bench.burst --json docs/bench-results/burst.json`, then "
-        "`python -m bench.report --no-run`) may come from another machine than the rest: "
-        "compare each figure with its peer in the same section.",
         "",
     ]
 
@@ -367,10 +281,6 @@ def _ack_table(ack: dict[str, Any]) -> list[str]:
             f"{rounds} | {f'{saturation:.0f}' if saturation else ''} |"
         )
     return lines
-
-
-def _met(ok: bool) -> str:
-    return "met" if ok else "not met"
 
 
 def main() -> None:
