@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,9 @@ class SlackCall:
     method: str
     args: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    #: time.monotonic() when the call came in, and when its answer left (None: not yet).
+    called_at: float = field(default_factory=time.monotonic)
+    answered_at: float | None = None
 
 
 @dataclass
@@ -58,6 +62,8 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.files: dict[str, bytes] = {}  # served at url_private_download, bearer token only
         self.file_delay = 0.0  # seconds before a file download answers
+        #: Seconds a Web API method takes to answer (tests of what the bot does side by side).
+        self.call_seconds: dict[str, float] = {}
         self.downloads: list[str] = []
         self.user_names: dict[str, str] = {}  # users.info display names
         self.user_emails: dict[str, str] = {}  # users.info profile.email (users:read.email)
@@ -160,8 +166,9 @@ class FakeSlack:
         method = request.path_params["method"]
         args = await _arguments(request)
         auth = request.headers.get("authorization", "")
+        call = SlackCall(method, args, dict(request.headers))
         with self._lock:
-            self.calls.append(SlackCall(method, args, dict(request.headers)))
+            self.calls.append(call)
             scripted = self._scripted.get(method)
             script = scripted.pop(0) if scripted else None
         if method == "apps.connections.open":  # the one method called with the app token
@@ -176,9 +183,12 @@ class FakeSlack:
         if script is not None:
             status, body, headers = script
             return JSONResponse(body, status_code=status, headers=headers)
+        if seconds := self.call_seconds.get(method):
+            await asyncio.sleep(seconds)
         answer = self._answer(method, args)
         for observer in list(self.observers):
             observer(method, args, answer)
+        call.answered_at = time.monotonic()
         return JSONResponse(answer)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.slack.ui_ids import Action
 from tests.e2e.conftest import LEAD, Bot
-from tests.e2e.test_assign_command import ALICE, button, preview_for, text_of
+from tests.e2e.test_assign_command import ALICE, BOB, button, preview_for, text_of
 from tests.e2e.test_jobs import summaries
 
 
@@ -106,3 +106,23 @@ def test_a_retry_the_channel_still_refuses_reaches_the_requester_directly(
     tried = [s for s in summaries(bot) if "assigned 2 of 2" in text_of(s)]
     assert len(tried) == 1, "the retry's summary was tried in the channel first"
     assert bot.slack.calls_to("chat.postEphemeral"), "then where the requester asked"
+
+
+def test_the_assignees_dms_go_out_side_by_side_before_the_result(
+    bot_factory: Callable[..., Bot],
+) -> None:
+    """The requester's result waits for every assignee's DM: three people's DMs are in
+    flight at once, not one after another, and each gets exactly one."""
+    bot = bot_factory()
+    carol = "UCAROL"
+    bot.sgp.add_tasks("eval_1", ["t1", "t2", "t3"])
+    for slack_user, platform_user in ((ALICE, "user-alice"), (BOB, "user-bob"), (carol, "user-c")):
+        bot.link(slack_user, platform_user)
+    bot.slack.call_seconds["chat.postMessage"] = 0.5
+    key = confirmed(bot, f"eval_1 t1 t2 t3 to <@{ALICE}> <@{BOB}> <@{carol}>")
+    final_post(bot, key, "Assigned 3 of 3 tasks")
+    dms = [c for c in bot.slack.calls_to("chat.postMessage") if c.args["channel"][0] == "U"]
+    assert sorted(c.args["channel"] for c in dms) == sorted([ALICE, BOB, carol])
+    answered = [c.answered_at for c in dms]
+    assert None not in answered, "the result came after every DM was answered"
+    assert max(c.called_at for c in dms) < min(a for a in answered if a is not None)

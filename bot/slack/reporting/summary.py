@@ -21,7 +21,7 @@ from typing import Any, Final
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.outcome import Summary
+from bot.core.outcome import ShareSummary, Summary
 from bot.core.readback import Part, assignment_of, build_metadata
 from bot.slack import blocks
 from bot.slack import mrkdwn as md
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 #: Most rate-limited answers to one post before the job is failed (and taken up again later).
 MAX_RATE_LIMITED: Final = 30
+#: Assignees' DMs sent at once: side by side, yet a 50-person split does not burst at Slack.
+DMS_AT_ONCE: Final = 4
 
 
 async def _nothing(step: str, value: str) -> None:
@@ -197,36 +199,53 @@ class Reporter:
     async def _notify_assignees(
         self, summary: Summary, permalink: str | None, ledger: Ledger
     ) -> list[str]:
-        undelivered: list[str] = []
+        """Each assignee's DM, DMS_AT_ONCE side by side (the requester's result waits for
+        them all); the Slack users whose DM could not be delivered, in share order."""
+        shares: dict[str, ShareSummary] = {}
         for share in summary.shares:
             slack_user = share.assignee.slack_user_id
-            if slack_user is None or share.assigned == 0:
-                continue
-            step = f"dm:{slack_user}"
-            if step not in ledger.done and await self._dm_found(ledger, slack_user):
-                await ledger.record(step)
-            if step in ledger.done:
-                if ledger.done[step] == "undelivered":
-                    undelivered.append(slack_user)
-                continue
-            try:
-                await self._post(
-                    channel=slack_user,
-                    text=(
-                        f"You were assigned {share.assigned} tasks of "
-                        f"{md.escape(summary.evaluation_id)}"
-                    ),
-                    blocks=blocks.assignee_dm_blocks(summary, share, permalink),
-                    unfurl_links=False,
-                    metadata=self.metadata(summary, "dm"),
-                )
-            except SlackApiError as exc:
-                log.warning("could not DM %s: %s", slack_user, exc.response.get("error"))
-                undelivered.append(slack_user)
-                await ledger.record(step, "undelivered")
-                continue
+            if slack_user is not None and share.assigned and slack_user not in shares:
+                shares[slack_user] = share
+        at_once = asyncio.Semaphore(DMS_AT_ONCE)
+
+        async def notify(slack_user: str, share: ShareSummary) -> bool:
+            async with at_once:
+                return await self._notify(summary, slack_user, share, permalink, ledger)
+
+        delivered = await asyncio.gather(*(notify(u, s) for u, s in shares.items()))
+        return [user for user, ok in zip(shares, delivered, strict=True) if not ok]
+
+    async def _notify(
+        self,
+        summary: Summary,
+        slack_user: str,
+        share: ShareSummary,
+        permalink: str | None,
+        ledger: Ledger,
+    ) -> bool:
+        """One assignee's DM, once across workers; whether it was delivered."""
+        step = f"dm:{slack_user}"
+        if step not in ledger.done and await self._dm_found(ledger, slack_user):
             await ledger.record(step)
-        return undelivered
+        if step in ledger.done:
+            return ledger.done[step] != "undelivered"
+        try:
+            await self._post(
+                channel=slack_user,
+                text=(
+                    f"You were assigned {share.assigned} tasks of "
+                    f"{md.escape(summary.evaluation_id)}"
+                ),
+                blocks=blocks.assignee_dm_blocks(summary, share, permalink),
+                unfurl_links=False,
+                metadata=self.metadata(summary, "dm"),
+            )
+        except SlackApiError as exc:
+            log.warning("could not DM %s: %s", slack_user, exc.response.get("error"))
+            await ledger.record(step, "undelivered")
+            return False
+        await ledger.record(step)
+        return True
 
     async def _dm_found(self, ledger: Ledger, slack_user: str) -> bool:
         """When resuming: did the last worker DM this assignee already (their DM's history)?"""
