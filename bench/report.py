@@ -91,10 +91,6 @@ def chart(figures: dict[str, Any], path: Path) -> None:
 
 
 def markdown(figures: dict[str, Any]) -> str:
-    ack, sdk, tp = figures["ack_latency"], figures["compare_sdk"], figures["assign_throughput"]
-    bot, minimal, pbr = ack["bot"], ack["minimal"], ack["minimal_pbr"]
-    rows = sdk["rows"]
-    base = rows[0]["wall"]
     lines = [
         "# Benchmarks",
         "",
@@ -104,6 +100,21 @@ def markdown(figures: dict[str, Any]) -> str:
         "",
         "![benchmarks](benchmarks.png)",
         "",
+        *_ack(figures["ack_latency"]),
+        *_throughput(figures["compare_sdk"], figures["assign_throughput"]),
+        *_scale(figures.get("scale")),
+        *_fair(figures.get("fair_jobs")),
+        *_workers(figures.get("workers")),
+        *_overhead(figures.get("chunk_overhead")),
+        *burst_section(figures.get("burst")),
+    ]
+    return "\n".join(lines)
+
+
+def _ack(ack: dict[str, Any]) -> list[str]:
+    """Ack latency beside the minimal Bolt apps (bench.ack_latency)."""
+    bot, minimal, pbr = ack["bot"], ack["minimal"], ack["minimal_pbr"]
+    return [
         f"## Ack latency of `/assign` ({ack['requests']:,} signed requests, "
         f"{ack['in_flight']} in flight)",
         "",
@@ -135,6 +146,14 @@ def markdown(figures: dict[str, Any]) -> str:
         "httpx spent as much CPU per request as the apps did, and its own ceiling (about "
         "250 requests/s) was what the saturation column measured for every contender.",
         "",
+    ]
+
+
+def _throughput(sdk: dict[str, Any], tp: dict[str, Any]) -> list[str]:
+    """10,000 tasks beside the SDK (bench.compare_sdk), and chunking against the ideal."""
+    rows = sdk["rows"]
+    base = rows[0]["wall"]
+    lines = [
         f"## Assigning {rows[0]['ids']:,} tasks",
         "",
         f"Latency model of the fake platform: {sdk['per_request'] * 1000:.0f} ms per request + "
@@ -167,13 +186,8 @@ def markdown(figures: dict[str, Any]) -> str:
         f"(ratio **{tp['ratio']:.2f}**, target at most 1.25), {tp['requests']} requests, "
         f"at most {tp['max_in_flight']} in flight, peak RSS {tp['peak_rss_mib']:.0f} MiB.",
         "",
-        *_scale(figures.get("scale")),
-        *_fair(figures.get("fair_jobs")),
-        *_workers(figures.get("workers")),
-        *_overhead(figures.get("chunk_overhead")),
-        *burst_section(figures.get("burst")),
     ]
-    return "\n".join(lines)
+    return lines
 
 
 def _scale(scale: dict[str, Any] | None) -> list[str]:
