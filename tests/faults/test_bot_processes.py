@@ -58,23 +58,9 @@ def test_two_webs_and_two_workers_run_each_confirmation_once(
         senders = [Sender(web.url, f"web{n}", fakes.slack.base_url) for n, web in enumerate(webs)]
         ids = {n: [f"t{n}_a", f"t{n}_b"] for n in range(CONFIRMATIONS)}
         fakes.sgp.add_tasks(EVALUATION, [i for pair in ids.values() for i in pair])
-        values = []
-        for n, pair in ids.items():
-            sender = senders[n % 2]
-            response, key = sender.command(f"{EVALUATION} {' '.join(pair)} to sgp:{ASSIGNEE}")
-            assert response.status_code == 200
-            preview = fakes.slack.wait_for(lambda k=key: fakes.slack.posts_to(k), what="preview")
-            values.append(button(preview[-1], Action.CONFIRM)["value"])
+        values = _previews(fakes, senders, ids)
         began = time.monotonic()
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            clicks = [
-                pool.submit(senders[who % 2].click, Action.CONFIRM, value)
-                for value in values
-                for who in range(4)  # twice from each web process, at once
-            ]
-            answered = [future.result() for future in clicks]
-        assert all(response.status_code == 200 for response, _ in answered)
-        keys = [key for _, key in answered]
+        keys = _clicked_four_times_each(senders, values)
 
         fakes.slack.wait_for(
             lambda: len(summary_counts(fakes.slack)) >= CONFIRMATIONS,
@@ -95,18 +81,7 @@ def test_two_webs_and_two_workers_run_each_confirmation_once(
     assert health == {200}
     counts = summary_counts(fakes.slack)
     assert len(counts) == CONFIRMATIONS and set(counts.values()) == {1}
-    winners = losers = 0
-    for index in range(0, len(keys), 4):
-        posts = [fakes.slack.posts_to(key) for key in keys[index : index + 4]]
-        won = [p for p in posts if "Assigning" in text_of(p[0])]
-        lost = [p for p in posts if p not in won]
-        assert len(won) == 1, posts
-        assert "metadata" in won[0][-1]  # the winner's message ends on its result
-        for answer in lost:
-            assert len(answer) == 1 and ALREADY in text_of(answer[0])
-            assert answer[0].get("replace_original") is False
-        winners += 1
-        losers += len(lost)
+    winners, losers = _one_winner_each(fakes, keys)
     lost_ids = [
         i
         for pair in ids.values()
@@ -121,3 +96,46 @@ def test_two_webs_and_two_workers_run_each_confirmation_once(
         f"{winners} (1 each; {losers} losers told 'already confirmed', 0 'expired') | "
         f"{recovered:.1f} | 200 on all 4 processes after"
     )
+
+
+def _previews(fakes: Fakes, senders: list[Sender], ids: dict[int, list[str]]) -> list[str]:
+    """Each confirmation's preview, asked for through the web processes in turn; the values
+    of their Confirm buttons."""
+    values = []
+    for n, pair in ids.items():
+        response, key = senders[n % 2].command(f"{EVALUATION} {' '.join(pair)} to sgp:{ASSIGNEE}")
+        assert response.status_code == 200
+        preview = fakes.slack.wait_for(lambda k=key: fakes.slack.posts_to(k), what="preview")
+        values.append(button(preview[-1], Action.CONFIRM)["value"])
+    return values
+
+
+def _clicked_four_times_each(senders: list[Sender], values: list[str]) -> list[str]:
+    """Every Confirm clicked twice through each web process, at once; the clicks' keys."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        clicks = [
+            pool.submit(senders[who % 2].click, Action.CONFIRM, value)
+            for value in values
+            for who in range(4)
+        ]
+        answered = [future.result() for future in clicks]
+    assert all(response.status_code == 200 for response, _ in answered)
+    return [key for _, key in answered]
+
+
+def _one_winner_each(fakes: Fakes, keys: list[str]) -> tuple[int, int]:
+    """Of each confirmation's four clicks, one ran the job and the others were told it was
+    confirmed already; how many won and how many lost."""
+    winners = losers = 0
+    for index in range(0, len(keys), 4):
+        posts = [fakes.slack.posts_to(key) for key in keys[index : index + 4]]
+        won = [p for p in posts if "Assigning" in text_of(p[0])]
+        lost = [p for p in posts if p not in won]
+        assert len(won) == 1, posts
+        assert "metadata" in won[0][-1]  # the winner's message ends on its result
+        for answer in lost:
+            assert len(answer) == 1 and ALREADY in text_of(answer[0])
+            assert answer[0].get("replace_original") is False
+        winners += 1
+        losers += len(lost)
+    return winners, losers
