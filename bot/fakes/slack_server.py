@@ -64,6 +64,8 @@ class FakeSlack:
         self.file_delay = 0.0  # seconds before a file download answers
         #: Seconds a Web API method takes to answer (tests of what the bot does side by side).
         self.call_seconds: dict[str, float] = {}
+        #: chat.postMessage to these channels fails with this error (a DM Slack will not take).
+        self.refused_channels: dict[str, str] = {}
         self.downloads: list[str] = []
         self.user_names: dict[str, str] = {}  # users.info display names
         self.user_emails: dict[str, str] = {}  # users.info profile.email (users:read.email)
@@ -183,6 +185,8 @@ class FakeSlack:
         if script is not None:
             status, body, headers = script
             return JSONResponse(body, status_code=status, headers=headers)
+        if method == "chat.postMessage" and str(args.get("channel")) in self.refused_channels:
+            return JSONResponse({"ok": False, "error": self.refused_channels[args["channel"]]})
         if seconds := self.call_seconds.get(method):
             await asyncio.sleep(seconds)
         answer = self._answer(method, args)

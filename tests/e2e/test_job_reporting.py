@@ -126,3 +126,20 @@ def test_the_assignees_dms_go_out_side_by_side_before_the_result(
     answered = [c.answered_at for c in dms]
     assert None not in answered, "the result came after every DM was answered"
     assert max(c.called_at for c in dms) < min(a for a in answered if a is not None)
+
+
+def test_an_assignee_slack_will_not_dm_is_named_in_the_result_and_the_others_get_theirs(
+    bot_factory: Callable[..., Bot],
+) -> None:
+    bot = bot_factory()
+    carol = "UCAROL"
+    bot.sgp.add_tasks("eval_1", ["t1", "t2", "t3"])
+    for slack_user, platform_user in ((ALICE, "user-alice"), (BOB, "user-bob"), (carol, "user-c")):
+        bot.link(slack_user, platform_user)
+    bot.slack.refused_channels[BOB] = "channel_not_found"
+    key = confirmed(bot, f"eval_1 t1 t2 t3 to <@{ALICE}> <@{BOB}> <@{carol}>")
+    result = final_post(bot, key, "Assigned 3 of 3 tasks")[-1]
+    assert f"I could not send a direct message to <@{BOB}>." in text_of(result)
+    assert f"<@{ALICE}>" not in text_of(result).split("direct message")[-1]
+    dms = [c.args["channel"] for c in bot.slack.calls_to("chat.postMessage")]
+    assert sorted(c for c in dms if c[0] == "U") == sorted([ALICE, BOB, carol])
