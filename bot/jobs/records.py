@@ -111,11 +111,11 @@ class JobRecords:
 
     async def recorded_chunks(self, job_id: str) -> dict[int, dict[str, Any]]:
         raw = await self._call(lambda: self._redis.hgetall(self._job_key(job_id, "chunks")))
-        return {int(index): json.loads(value) for index, value in raw.items()}
+        return _decoded(raw)
 
     async def start_of(self, job_id: str) -> tuple[str | None, dict[int, dict[str, Any]]]:
-        """Where a job starts from, in one round trip: its undo snapshot id (as `undo` gives
-        it) and the chunks recorded so far."""
+        """Where a job starts from, in one round trip: its undo snapshot id ("" when the job
+        has none, None when none was taken yet) and the chunks recorded so far."""
 
         async def read() -> list[Any]:
             async with self._redis.pipeline(transaction=False) as pipe:
@@ -124,8 +124,7 @@ class JobRecords:
                 return list(await pipe.execute())
 
         undo, chunks = await self._call(read)
-        recorded = {int(index): json.loads(value) for index, value in chunks.items()}
-        return (None if undo is None else str(undo)), recorded
+        return (None if undo is None else str(undo)), _decoded(chunks)
 
     async def lock_chunk(self, job_id: str, index: int, owner: str, lease_ms: int) -> ChunkLock:
         """The chunk's lock, or its record when another worker finished it. Not re-entrant:
@@ -194,11 +193,6 @@ class JobRecords:
             )
         )
 
-    async def undo(self, job_id: str) -> str | None:
-        """The recorded snapshot id; "" when the job has none, None when none was taken yet."""
-        value = await self._call(lambda: self._redis.get(self._job_key(job_id, "undo")))
-        return None if value is None else str(value)
-
     async def claim_retry(self, job_id: str) -> bool:
         """A job's failed tasks are retried once, however many times the button is pressed."""
         return bool(
@@ -213,3 +207,8 @@ class JobRecords:
         """Whether Retry failed was pressed for the job already (read, never claimed)."""
         key = self._job_key(job_id, "retried")
         return bool(await self._call(lambda: self._redis.exists(key)))
+
+
+def _decoded(chunks: dict[Any, Any]) -> dict[int, dict[str, Any]]:
+    """The chunks hash as read: chunk index -> its record."""
+    return {int(index): json.loads(value) for index, value in chunks.items()}
