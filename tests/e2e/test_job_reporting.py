@@ -108,21 +108,28 @@ def test_a_retry_the_channel_still_refuses_reaches_the_requester_directly(
     assert bot.slack.calls_to("chat.postEphemeral"), "then where the requester asked"
 
 
+CAROL = "UCAROL"
+
+
+def one_task_each(bot: Bot) -> str:
+    """Three linked people and a task for each: the command that assigns them."""
+    bot.sgp.add_tasks("eval_1", ["t1", "t2", "t3"])
+    for slack_user, platform_user in ((ALICE, "user-alice"), (BOB, "user-bob"), (CAROL, "user-c")):
+        bot.link(slack_user, platform_user)
+    return f"eval_1 t1 t2 t3 to <@{ALICE}> <@{BOB}> <@{CAROL}>"
+
+
 def test_the_assignees_dms_go_out_side_by_side_before_the_result(
     bot_factory: Callable[..., Bot],
 ) -> None:
     """The requester's result waits for every assignee's DM: three people's DMs are in
     flight at once, not one after another, and each gets exactly one."""
     bot = bot_factory()
-    carol = "UCAROL"
-    bot.sgp.add_tasks("eval_1", ["t1", "t2", "t3"])
-    for slack_user, platform_user in ((ALICE, "user-alice"), (BOB, "user-bob"), (carol, "user-c")):
-        bot.link(slack_user, platform_user)
     bot.slack.call_seconds["chat.postMessage"] = 0.5
-    key = confirmed(bot, f"eval_1 t1 t2 t3 to <@{ALICE}> <@{BOB}> <@{carol}>")
+    key = confirmed(bot, one_task_each(bot))
     final_post(bot, key, "Assigned 3 of 3 tasks")
     dms = [c for c in bot.slack.calls_to("chat.postMessage") if c.args["channel"][0] == "U"]
-    assert sorted(c.args["channel"] for c in dms) == sorted([ALICE, BOB, carol])
+    assert sorted(c.args["channel"] for c in dms) == sorted([ALICE, BOB, CAROL])
     answered = [c.answered_at for c in dms]
     assert None not in answered, "the result came after every DM was answered"
     assert max(c.called_at for c in dms) < min(a for a in answered if a is not None)
@@ -132,14 +139,10 @@ def test_an_assignee_slack_will_not_dm_is_named_in_the_result_and_the_others_get
     bot_factory: Callable[..., Bot],
 ) -> None:
     bot = bot_factory()
-    carol = "UCAROL"
-    bot.sgp.add_tasks("eval_1", ["t1", "t2", "t3"])
-    for slack_user, platform_user in ((ALICE, "user-alice"), (BOB, "user-bob"), (carol, "user-c")):
-        bot.link(slack_user, platform_user)
     bot.slack.refused_channels[BOB] = "channel_not_found"
-    key = confirmed(bot, f"eval_1 t1 t2 t3 to <@{ALICE}> <@{BOB}> <@{carol}>")
+    key = confirmed(bot, one_task_each(bot))
     result = final_post(bot, key, "Assigned 3 of 3 tasks")[-1]
     assert f"I could not send a direct message to <@{BOB}>." in text_of(result)
     assert f"<@{ALICE}>" not in text_of(result).split("direct message")[-1]
     dms = [c.args["channel"] for c in bot.slack.calls_to("chat.postMessage")]
-    assert sorted(c for c in dms if c[0] == "U") == sorted([ALICE, BOB, carol])
+    assert sorted(c for c in dms if c[0] == "U") == sorted([ALICE, BOB, CAROL])
